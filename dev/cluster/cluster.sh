@@ -33,7 +33,7 @@ gen_pki() {
   openssl_() { openssl "$@" >>"$LOGS/pki.log" 2>&1 || die_with_log pki "$LOGS/pki.log" "openssl $1 failed"; }
   openssl_ req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.crt \
     -days 30 -subj "/CN=mobileplane-local-ca"
-  cat >apiserver.ext <<EXT
+  cat >apiserver-san.cnf <<EXT
 subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local
 extendedKeyUsage=serverAuth
 EXT
@@ -42,7 +42,7 @@ EXT
     if [ "$3" = - ]; then printf 'extendedKeyUsage=clientAuth\n' >"$1.ext"; else cp "$3" "$1.ext"; fi
     openssl_ x509 -req -in "$1.csr" -CA ca.crt -CAkey ca.key -CAcreateserial -out "$1.crt" -days 30 -extfile "$1.ext"
   }
-  issue apiserver "/CN=kube-apiserver" apiserver.ext
+  issue apiserver "/CN=kube-apiserver" apiserver-san.cnf
   issue admin "/O=system:masters/CN=mobileplane-admin" -
   issue controller-manager "/CN=system:kube-controller-manager" -
   issue scheduler "/CN=system:kube-scheduler" -

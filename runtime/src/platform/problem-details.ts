@@ -23,7 +23,8 @@ export function problem(
   extensions: Record<string, unknown> = {},
 ): ProblemDetails {
   if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(code)) throw new Error(`problem code must be kebab-case: ${code}`);
-  if (!Number.isInteger(status) || status < 400 || status > 599) throw new Error(`problem status must be 4xx or 5xx: ${status}`);
+  if (!Number.isInteger(status) || status < 400 || status > 599)
+    throw new Error(`problem status must be 4xx or 5xx: ${status}`);
   const body: ProblemDetails = { ...extensions, type: `${PROBLEM_TYPE_BASE}${code}`, title, status };
   if (detail !== undefined) body.detail = detail;
   return body;
