@@ -4,7 +4,14 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', '**/dist-types/**', '**/*.generated.*', 'portal/**/public/**', '.yarn/**'],
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '**/dist-types/**',
+      '**/*.generated.*',
+      'portal/**/public/**',
+      '.yarn/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.strict,
@@ -22,19 +29,28 @@ export default tseslint.config(
     // runtime internals; the operator never imports the runtime or the portal.
     files: ['runtime/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['@mobileplane/operator*', '@mobileplane/backstage-*', '**/operator/**', '**/portal/**'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['@mobileplane/operator*', '@mobileplane/backstage-*', '**/operator/**', '**/portal/**'] },
+      ],
     },
   },
   {
     files: ['operator/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['@mobileplane/runtime*', '@mobileplane/backstage-*', '**/runtime/**', '**/portal/**'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['@mobileplane/runtime*', '@mobileplane/backstage-*', '**/runtime/**', '**/portal/**'] },
+      ],
     },
   },
   {
     files: ['portal/**/*.ts', 'portal/**/*.tsx'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['@mobileplane/runtime*', '@mobileplane/operator', '**/runtime/**', '**/operator/controller/**'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['@mobileplane/runtime*', '@mobileplane/operator', '**/runtime/**', '**/operator/controller/**'] },
+      ],
     },
   },
   {
