@@ -76,3 +76,46 @@ format: install ## Rewrite files with Prettier
 demo: install cluster-up ## Bring up the local control plane and show its nodes
 	@eval "$$(bash dev/cluster/cluster.sh env)"; echo; kubectl get nodes -o wide; echo; \
 	 echo "The control plane stays up: eval \"\$$(make -s cluster-env)\" to use kubectl, make cluster-down to stop it."
+
+## ---- runtime -----------------------------------------------------------------------------------------------
+COMPONENT ?= api
+PORT ?= 8080
+RUNTIME_CONFIG ?= runtime/config/demo.json
+.PHONY: runtime
+runtime: install ## Run one runtime component in the foreground on embedded defaults (PGlite, no Redis): make runtime COMPONENT=api
+	PORT=$(PORT) MOBILEPLANE_CONFIG_FILE=$(RUNTIME_CONFIG) node runtime/src/main.ts --component=$(COMPONENT)
+.PHONY: bench-runtime
+bench-runtime: install ## Benchmark the api component against Parse Server and a bare node:http+pg baseline (writes docs/benchmarks.md)
+	node runtime/test/bench/bench-runtime.ts
+
+## ---- operator ----------------------------------------------------------------------------------------------
+# `make operator` runs against $KUBECONFIG when set, else the local control plane. OPERATOR_FLAGS adds flags
+# (operator/controller/src/operator/operator-options.ts lists them), e.g. OPERATOR_FLAGS=--log-level=debug.
+OPERATOR_HTTP ?= 127.0.0.1:9440
+OPERATOR_FLAGS ?=
+OPERATOR_STATE := $(CACHE_ROOT)/operator
+define operator_env
+KC="$${KUBECONFIG:-}"; eval "$$(bash dev/cluster/cluster.sh env)"; if [ -n "$$KC" ]; then export KUBECONFIG="$$KC"; fi
+endef
+.PHONY: crds-install operator demo-operator demo-operator-stop
+crds-install: install ## Install or update the mobileplane.io CRDs (charts/mobileplane/crds) in $KUBECONFIG's cluster
+	@$(operator_env); \
+	 kubectl apply --server-side --force-conflicts --field-manager=mobileplane-operator -f charts/mobileplane/crds/ && \
+	 kubectl wait --for=condition=Established --timeout=60s crd/mobilebackends.mobileplane.io crd/mobileenvironments.mobileplane.io
+operator: crds-install ## Install/update the CRDs, then run the operator in the foreground against $KUBECONFIG (no leader election)
+	@$(operator_env); \
+	 exec node operator/controller/src/main.ts --leader-elect=false --http-bind-address=$(OPERATOR_HTTP) $(OPERATOR_FLAGS)
+demo-operator: cluster-up crds-install ## Run the operator in the background, apply examples/ and wait until every MobileBackend is Ready
+	@$(operator_env); mkdir -p $(OPERATOR_STATE); \
+	 if [ -f $(OPERATOR_STATE)/pid ] && kill -0 "$$(cat $(OPERATOR_STATE)/pid)" 2>/dev/null; then echo "operator already running (pid $$(cat $(OPERATOR_STATE)/pid))"; \
+	 else nohup node operator/controller/src/main.ts --leader-elect=false --http-bind-address=$(OPERATOR_HTTP) $(OPERATOR_FLAGS) >$(OPERATOR_STATE)/operator.log 2>&1 & echo $$! >$(OPERATOR_STATE)/pid; \
+	      echo "operator started (pid $$(cat $(OPERATOR_STATE)/pid), log $(OPERATOR_STATE)/operator.log)"; fi; \
+	 kubectl apply -f examples/mobileenvironment-dev.yaml -f examples/mobileenvironment-prod.yaml; \
+	 kubectl wait --for=condition=Ready menv --all --timeout=120s; \
+	 kubectl apply -n rides-dev -f examples/mobilebackend-ride-hailing.yaml -f examples/mobilebackend-mvp.yaml; \
+	 kubectl wait -n rides-dev --for=condition=Ready mb --all --timeout=180s; echo; kubectl get mb -A; echo; kubectl get menv
+demo-operator-stop: ## Stop the operator demo-operator started (graceful: releases work, exits)
+	@if [ -f $(OPERATOR_STATE)/pid ]; then kill -TERM "$$(cat $(OPERATOR_STATE)/pid)" 2>/dev/null || true; rm -f $(OPERATOR_STATE)/pid; fi
+.PHONY: bench-operator
+bench-operator: cluster-up ## Benchmark the operator: 500 MobileBackends at once vs kubectl apply (writes docs/benchmarks.md)
+	node operator/controller/test/bench/bench-operator.ts

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { ReconcileError } from '../controller/reconcile-error.ts';
+import type { KubeObject } from '../kube/kube-object.ts';
+import { backendConditions, componentHealth } from './backend-status.ts';
+
+function deployment(generation: number, replicas: number, status: Record<string, unknown>): KubeObject {
+  return { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', generation }, spec: { replicas }, status };
+}
+const availableTrue = { conditions: [{ type: 'Available', status: 'True' }] };
+
+describe('componentHealth', () => {
+  it.each([
+    ['missing', undefined, false, 'Deployment not created yet'],
+    ['not observed', deployment(2, 2, { observedGeneration: 1, ...availableTrue }), false, 'rollout not observed yet'],
+    [
+      'updating',
+      deployment(1, 2, { observedGeneration: 1, replicas: 2, updatedReplicas: 1 }),
+      false,
+      '1/2 replicas updated',
+    ],
+    [
+      'old pods left',
+      deployment(1, 2, { observedGeneration: 1, replicas: 3, updatedReplicas: 2 }),
+      false,
+      '1 old replicas pending termination',
+    ],
+    [
+      'not yet available',
+      deployment(1, 2, { observedGeneration: 1, replicas: 2, updatedReplicas: 2, availableReplicas: 1 }),
+      false,
+      '1/2 replicas available',
+    ],
+    [
+      'complete',
+      deployment(1, 2, {
+        observedGeneration: 1,
+        replicas: 2,
+        updatedReplicas: 2,
+        availableReplicas: 2,
+        readyReplicas: 2,
+        ...availableTrue,
+      }),
+      true,
+      undefined,
+    ],
+    ['scaled to zero', deployment(1, 0, { observedGeneration: 1 }), true, undefined],
+  ])('%s', (_name, d, available, waitingFor) => {
+    const health = componentHealth('api', d);
+    expect(health.available).toBe(available);
+    expect(health.waitingFor).toBe(waitingFor);
+  });
+});
+
+describe('backendConditions', () => {
+  const ok = componentHealth('api', deployment(1, 0, { observedGeneration: 1 }));
+  const waiting = componentHealth('auth', undefined);
+
+  it('is Ready when every component is available', () => {
+    expect(backendConditions([ok], undefined).map((c) => [c.type, c.status, c.reason])).toEqual([
+      ['Ready', 'True', 'Reconciled'],
+      ['Progressing', 'False', 'Reconciled'],
+      ['Degraded', 'False', 'NotDegraded'],
+    ]);
+  });
+
+  it('is Progressing and names what it waits for', () => {
+    const [ready, progressing] = backendConditions([ok, waiting], undefined);
+    expect(ready).toMatchObject({ status: 'False', reason: 'ComponentsProgressing' });
+    expect(progressing?.message).toBe('Waiting for auth (Deployment not created yet).');
+  });
+
+  it('is Degraded with the error reason', () => {
+    const error = new ReconcileError('SecretNotFound', 'Secret db (spec.database.secretRef) not found');
+    expect(backendConditions([ok], error).find((c) => c.type === 'Degraded')).toMatchObject({
+      status: 'True',
+      reason: 'SecretNotFound',
+    });
+  });
+});

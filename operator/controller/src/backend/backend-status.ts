@@ -1,0 +1,101 @@
+import type { ComponentName, ComponentStatus, MobileBackendStatus } from '@mobileplane/api';
+import { APPLIED_HASH_ANNOTATION } from '../apply/object-applier.ts';
+import type { ConditionUpdate } from '../controller/conditions.ts';
+import type { ReconcileError } from '../controller/reconcile-error.ts';
+import type { KubeObject } from '../kube/kube-object.ts';
+
+interface DeploymentView extends KubeObject {
+  spec?: { replicas?: number };
+  status?: {
+    observedGeneration?: number;
+    replicas?: number;
+    updatedReplicas?: number;
+    readyReplicas?: number;
+    availableReplicas?: number;
+    conditions?: { type: string; status: string; reason?: string; message?: string }[];
+  };
+}
+
+export interface ComponentHealth {
+  component: ComponentName;
+  available: boolean;
+  /** Why not, for the Ready condition's message. */
+  waitingFor: string | undefined;
+  status: ComponentStatus;
+}
+
+/**
+ * Whether a component's Deployment has finished rolling out and is Available — `kubectl rollout status`'s
+ * rules: the controller observed the latest generation, every replica runs the new template, the old ones are
+ * gone, and all are available.
+ */
+export function componentHealth(component: ComponentName, deployment: KubeObject | undefined): ComponentHealth {
+  const d = deployment as DeploymentView | undefined;
+  if (d === undefined) return { component, available: false, waitingFor: 'Deployment not created yet', status: {} };
+  const s = d.status ?? {};
+  const desired = d.spec?.replicas ?? 1;
+  const status: ComponentStatus = {
+    replicas: s.replicas ?? 0,
+    readyReplicas: s.readyReplicas ?? 0,
+    updatedReplicas: s.updatedReplicas ?? 0,
+    ...(d.metadata.annotations?.[APPLIED_HASH_ANNOTATION]
+      ? { revision: d.metadata.annotations[APPLIED_HASH_ANNOTATION] }
+      : {}),
+  };
+  const available = s.conditions?.find((c) => c.type === 'Available');
+  let waitingFor: string | undefined;
+  if ((s.observedGeneration ?? 0) < (d.metadata.generation ?? 1)) waitingFor = 'rollout not observed yet';
+  else if ((s.updatedReplicas ?? 0) < desired) waitingFor = `${s.updatedReplicas ?? 0}/${desired} replicas updated`;
+  else if ((s.replicas ?? 0) > (s.updatedReplicas ?? 0))
+    waitingFor = `${(s.replicas ?? 0) - (s.updatedReplicas ?? 0)} old replicas pending termination`;
+  else if ((s.availableReplicas ?? 0) < (s.updatedReplicas ?? 0))
+    waitingFor = `${s.availableReplicas ?? 0}/${desired} replicas available`;
+  else if (desired > 0 && available?.status !== 'True')
+    waitingFor = `not Available: ${available?.message ?? 'no condition yet'}`;
+  return { component, available: waitingFor === undefined, waitingFor, status };
+}
+
+/** Ready / Progressing / Degraded from the components' health, or from the error that stopped the reconcile. */
+export function backendConditions(
+  health: readonly ComponentHealth[],
+  error: ReconcileError | undefined,
+): ConditionUpdate[] {
+  if (error !== undefined) {
+    return [
+      { type: 'Ready', status: 'False', reason: error.reason, message: error.message },
+      { type: 'Progressing', status: 'False', reason: error.reason, message: error.message },
+      { type: 'Degraded', status: 'True', reason: error.reason, message: error.message },
+    ];
+  }
+  const waiting = health.filter((h) => !h.available);
+  const notDegraded: ConditionUpdate = {
+    type: 'Degraded',
+    status: 'False',
+    reason: 'NotDegraded',
+    message: 'The last reconcile succeeded.',
+  };
+  if (waiting.length === 0) {
+    const message = `All ${health.length} components are available.`;
+    return [
+      { type: 'Ready', status: 'True', reason: 'Reconciled', message },
+      { type: 'Progressing', status: 'False', reason: 'Reconciled', message },
+      notDegraded,
+    ];
+  }
+  const message = `Waiting for ${waiting.map((h) => `${h.component} (${h.waitingFor})`).join(', ')}.`;
+  return [
+    { type: 'Ready', status: 'False', reason: 'ComponentsProgressing', message },
+    { type: 'Progressing', status: 'True', reason: 'ComponentsProgressing', message },
+    notDegraded,
+  ];
+}
+
+/** status.components and status.rollout from the components' health (conditions are merged separately). */
+export function backendStatusFields(
+  health: readonly ComponentHealth[],
+  version: string,
+): Pick<MobileBackendStatus, 'components' | 'rollout'> {
+  const components = Object.fromEntries(health.map((h) => [h.component, h.status]));
+  const settled = health.every((h) => h.available);
+  return { components, rollout: { phase: settled ? 'Stable' : 'Progressing', stableVersion: version } };
+}

@@ -1,0 +1,38 @@
+/**
+ * Every condition reason and Event reason the operator writes, with its meaning (STYLE.md §6: reasons live in
+ * one module). Reasons are CamelCase identifiers, as metav1.Condition requires; tools and alerts match on them,
+ * so never rename one.
+ */
+export const REASONS = {
+  // Ready / Progressing
+  Reconciled: { severity: 'info', meaning: 'Every desired object is applied and every component is Available.' },
+  ComponentsProgressing: {
+    severity: 'info',
+    meaning: 'Objects are applied; at least one component Deployment is not yet Available or is rolling out.',
+  },
+  NamespaceReady: { severity: 'info', meaning: 'The environment namespace and its guardrails are applied.' },
+  // Degraded, transient (retried with per-key exponential backoff)
+  SecretNotFound: {
+    severity: 'transient',
+    meaning: 'A Secret the spec references does not exist in the resource namespace; retried with backoff.',
+  },
+  ApplyFailed: {
+    severity: 'transient',
+    meaning: 'The API server refused or failed a server-side apply of a child object; retried with backoff.',
+  },
+  PruneFailed: { severity: 'transient', meaning: 'Deleting an object that is no longer desired failed.' },
+  ApiUnavailable: { severity: 'transient', meaning: 'The API server could not be reached or timed out.' },
+  // Degraded, terminal (not retried until the spec changes)
+  InvalidSpec: {
+    severity: 'terminal',
+    meaning: 'The spec fails the operator-side validation (the API server admitted it, e.g. an old CRD).',
+  },
+  NamespaceConflict: {
+    severity: 'terminal',
+    meaning: 'The environment namespace exists and is owned by something else; the operator will not adopt it.',
+  },
+  // Degraded cleared
+  NotDegraded: { severity: 'info', meaning: 'The last reconcile succeeded.' },
+} as const satisfies Record<string, { severity: 'info' | 'transient' | 'terminal'; meaning: string }>;
+
+export type Reason = keyof typeof REASONS;

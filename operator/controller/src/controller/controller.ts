@@ -1,0 +1,176 @@
+import { SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import type { Logger } from 'pino';
+import type { Informer } from '../informer/informer.ts';
+import { objectKey, type KubeObject } from '../kube/kube-object.ts';
+import type { OperatorMetrics } from '../observability/operator-metrics.ts';
+import type { RateLimiterOptions } from '../workqueue/rate-limiter.ts';
+import { WorkQueue } from '../workqueue/work-queue.ts';
+import { ReconcileError } from './reconcile-error.ts';
+
+export interface ReconcileContext {
+  controller: string;
+  key: string;
+  logger: Logger;
+  span: Span;
+  metrics: OperatorMetrics;
+}
+
+export interface ReconcileResult {
+  /** Reconcile again after this long even if nothing changes (e.g. waiting for a rollout). */
+  requeueAfterMs?: number;
+}
+
+export interface Reconciler {
+  reconcile(context: ReconcileContext): Promise<ReconcileResult | undefined>;
+}
+
+export interface ControllerOptions {
+  name: string;
+  reconciler: Reconciler;
+  /** Workers reconciling different keys at once (max concurrent reconciles). */
+  concurrency: number;
+  /** Every key of the primary informer is queued again this often (0: never). */
+  resyncMs: number;
+  rateLimiter?: RateLimiterOptions;
+  metrics: OperatorMetrics;
+  logger: Logger;
+}
+
+const tracer = trace.getTracer('@mobileplane/operator');
+
+/**
+ * A controller in controller-runtime's shape: informer events become keys in a de-duplicating, rate-limited
+ * queue; `concurrency` workers reconcile keys, never the same key twice at once; failures are retried with
+ * per-key exponential backoff unless terminal; a periodic resync re-queues every primary object.
+ */
+export class Controller {
+  readonly name: string;
+  readonly queue: WorkQueue;
+  readonly #options: ControllerOptions;
+  #primary: Informer | undefined;
+
+  constructor(options: ControllerOptions) {
+    this.name = options.name;
+    this.#options = options;
+    this.queue = new WorkQueue({
+      ...(options.rateLimiter ? { rateLimiter: options.rateLimiter } : {}),
+      metrics: options.metrics.workQueue(options.name),
+    });
+  }
+
+  /**
+   * The kind this controller reconciles: every event queues the object's own key, except updates that only
+   * touch status (the operator's own status writes; controller-runtime's GenerationChangedPredicate).
+   */
+  watchPrimary<T extends KubeObject>(informer: Informer<T>, toKey: (object: T) => string): void {
+    this.#primary = informer as unknown as Informer;
+    informer.onEvent((type, object, old) => {
+      if (type === 'update' && old !== undefined && onlyStatusChanged(old, object)) return;
+      this.queue.add(toKey(object));
+    });
+  }
+
+  /** A kind the controller owns or depends on: every event queues the keys `toKeys` maps the object to. */
+  watchRelated<T extends KubeObject>(informer: Informer<T>, toKeys: (object: T) => string[]): void {
+    informer.onEvent((_type, object, old) => {
+      for (const key of toKeys(object)) this.queue.add(key);
+      if (old !== undefined) for (const key of toKeys(old)) this.queue.add(key);
+    });
+  }
+
+  /** Runs the workers and the resync until `signal` aborts, then drains the keys in progress. */
+  async run(signal: AbortSignal): Promise<void> {
+    const { metrics, concurrency, name, resyncMs } = this.#options;
+    metrics.maxConcurrentReconciles.set({ controller: name }, concurrency);
+    metrics.activeWorkers.set({ controller: name }, 0);
+    const gauges = setInterval(() => {
+      metrics.unfinishedWork.set({ name, controller: name }, this.queue.unfinishedWorkSeconds());
+      metrics.longestRunning.set({ name, controller: name }, this.queue.longestRunningSeconds());
+    }, 1_000);
+    gauges.unref();
+    const resync =
+      resyncMs > 0
+        ? setInterval(() => {
+            for (const object of this.#primary?.list() ?? []) {
+              const key = objectKey(object);
+              // A key waiting out its backoff is already scheduled: a resync must not shortcut the backoff.
+              if (this.queue.retries(key) === 0) this.queue.add(key);
+            }
+          }, resyncMs)
+        : undefined;
+    resync?.unref();
+    const stopped = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    const workers = Array.from({ length: concurrency }, () => this.#worker());
+    await stopped;
+    clearInterval(gauges);
+    clearInterval(resync);
+    await this.queue.shutDownWithDrain(25_000);
+    await Promise.allSettled(workers);
+  }
+
+  async #worker(): Promise<void> {
+    for (;;) {
+      const key = await this.queue.get();
+      if (key === undefined) return;
+      try {
+        await this.#reconcile(key);
+      } finally {
+        this.queue.done(key);
+      }
+    }
+  }
+
+  async #reconcile(key: string): Promise<void> {
+    const { metrics, name, reconciler } = this.#options;
+    const logger = this.#options.logger.child({ controller: name, key });
+    metrics.activeWorkers.inc({ controller: name });
+    const timer = metrics.reconcileTime.startTimer({ controller: name });
+    await tracer.startActiveSpan(
+      `reconcile ${name}`,
+      { attributes: { 'mobileplane.controller': name, 'mobileplane.key': key } },
+      async (span) => {
+        try {
+          const result = await reconciler.reconcile({ controller: name, key, logger, span, metrics });
+          this.queue.forget(key);
+          if (result?.requeueAfterMs !== undefined) {
+            this.queue.addAfter(key, result.requeueAfterMs);
+            metrics.reconcileTotal.inc({ controller: name, result: 'requeue_after' });
+          } else {
+            metrics.reconcileTotal.inc({ controller: name, result: 'success' });
+          }
+        } catch (error) {
+          metrics.reconcileErrors.inc({ controller: name });
+          metrics.reconcileTotal.inc({ controller: name, result: 'error' });
+          span.recordException(error as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+          if (error instanceof ReconcileError && error.terminal) {
+            metrics.terminalReconcileErrors.inc({ controller: name });
+            this.queue.forget(key);
+            logger.warn({ reason: error.reason, err: error.message }, 'reconcile failed (terminal, not retried)');
+          } else {
+            const retryInMs = this.queue.addRateLimited(key);
+            const reason = error instanceof ReconcileError ? error.reason : undefined;
+            logger.warn({ reason, err: (error as Error).message, retryInMs }, 'reconcile failed, retrying');
+          }
+        } finally {
+          span.end();
+          timer();
+          metrics.activeWorkers.dec({ controller: name });
+        }
+      },
+    );
+  }
+}
+
+/** True when an update changed neither the spec (generation) nor labels, annotations or deletion. */
+export function onlyStatusChanged(old: KubeObject, object: KubeObject): boolean {
+  const a = old.metadata;
+  const b = object.metadata;
+  return (
+    a.generation !== undefined &&
+    a.generation === b.generation &&
+    a.deletionTimestamp === b.deletionTimestamp &&
+    JSON.stringify(a.labels ?? {}) === JSON.stringify(b.labels ?? {}) &&
+    JSON.stringify(a.annotations ?? {}) === JSON.stringify(b.annotations ?? {})
+  );
+}

@@ -1,0 +1,100 @@
+import { validateMobileEnvironmentSpec, type MobileEnvironmentSpec } from '@mobileplane/api';
+import type { ObjectApplier } from '../apply/object-applier.ts';
+import type { ReconcileContext, ReconcileResult, Reconciler } from '../controller/controller.ts';
+import type { ConditionUpdate } from '../controller/conditions.ts';
+import type { EventRecorder } from '../controller/event-recorder.ts';
+import { ReconcileError, asReconcileError } from '../controller/reconcile-error.ts';
+import { step } from '../controller/reconcile-step.ts';
+import { writeStatus } from '../controller/status-writer.ts';
+import type { Informer } from '../informer/informer.ts';
+import type { KubeClient } from '../kube/kube-client.ts';
+import { controllerUid, type KubeObject } from '../kube/kube-object.ts';
+import { resourceKind } from '../kube/resource-kinds.ts';
+import { environmentNamespace, environmentObjects } from './environment-objects.ts';
+
+export interface EnvironmentReconcilerOptions {
+  client: KubeClient;
+  environments: Informer;
+  applier: ObjectApplier;
+  events: EventRecorder;
+}
+
+/**
+ * Reconciles one MobileEnvironment: get → validate → claim namespace → build → apply → prune → status. The
+ * operator never adopts a Namespace someone else created (terminal NamespaceConflict): taking it over would
+ * let a MobileEnvironment delete another team's namespace through garbage collection.
+ */
+export class EnvironmentReconciler implements Reconciler {
+  readonly #o: EnvironmentReconcilerOptions;
+
+  constructor(options: EnvironmentReconcilerOptions) {
+    this.#o = options;
+  }
+
+  async reconcile(ctx: ReconcileContext): Promise<ReconcileResult | undefined> {
+    const environment = await step(ctx, 'get', () => this.#o.environments.get(ctx.key));
+    if (environment === undefined || environment.metadata.deletionTimestamp !== undefined) return undefined;
+    let namespace: string | undefined;
+    try {
+      const spec = await step(ctx, 'validate', () => validSpec(environment));
+      namespace = environmentNamespace(environment, spec);
+      const ns = namespace;
+      await step(ctx, 'claim-namespace', () => this.#claimNamespace(environment, ns));
+      const desired = await step(ctx, 'build', () => environmentObjects(environment, spec));
+      const applied = await step(ctx, 'apply', () => this.#o.applier.apply(desired, ctx.logger));
+      const pruned = await step(ctx, 'prune', () =>
+        this.#o.applier.prune(environment, desired, () => true, ctx.logger),
+      );
+      if (applied.applied.length > 0 || pruned.length > 0) {
+        ctx.logger.info(
+          { applied: applied.applied.length, unchanged: applied.unchanged, pruned: pruned.length },
+          'reconciled',
+        );
+      }
+      const message = `Namespace ${ns} with quota, limits, default-deny network policies and ${spec.groups?.length ?? 0} group bindings is applied.`;
+      await step(ctx, 'status', () =>
+        this.#status(environment, ns, [
+          { type: 'Ready', status: 'True', reason: 'NamespaceReady', message },
+          { type: 'Degraded', status: 'False', reason: 'NotDegraded', message: 'The last reconcile succeeded.' },
+        ]),
+      );
+      return undefined;
+    } catch (thrown) {
+      const error = asReconcileError(thrown);
+      await this.#status(environment, namespace, [
+        { type: 'Ready', status: 'False', reason: error.reason, message: error.message },
+        { type: 'Degraded', status: 'True', reason: error.reason, message: error.message },
+      ]).catch((statusError: unknown) => ctx.logger.warn({ err: statusError }, 'writing the Degraded status failed'));
+      throw error;
+    }
+  }
+
+  async #claimNamespace(environment: KubeObject, name: string): Promise<void> {
+    if (this.#o.applier.live('Namespace', name) !== undefined) return;
+    const existing = await this.#o.client.getMetadata(resourceKind('Namespace'), { name });
+    if (existing === undefined) return;
+    if (controllerUid(existing, 'MobileEnvironment') !== environment.metadata.uid) {
+      throw new ReconcileError(
+        'NamespaceConflict',
+        `namespace ${name} exists and is not managed by this MobileEnvironment`,
+      );
+    }
+  }
+
+  async #status(environment: KubeObject, namespace: string | undefined, conditions: ConditionUpdate[]): Promise<void> {
+    await writeStatus({
+      client: this.#o.client,
+      informer: this.#o.environments,
+      events: this.#o.events,
+      object: environment,
+      fields: namespace !== undefined ? { namespace } : {},
+      conditions,
+    });
+  }
+}
+
+function validSpec(environment: KubeObject): MobileEnvironmentSpec {
+  const result = validateMobileEnvironmentSpec(environment.spec);
+  if (result.valid) return result.value;
+  throw new ReconcileError('InvalidSpec', result.errors.map((e) => `${e.field}: ${e.message}`).join('; '));
+}

@@ -1,0 +1,163 @@
+import { testNamespaceName, useTestNamespace, waitFor } from '@mobileplane/test-harness';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { conditions, installCrds, kubectl, startOperator, type OperatorProcess } from './operator-harness.ts';
+
+// MobileEnvironments are cluster-scoped: the examples' names are fixed (rides-dev, rides-prod), so this suite
+// deletes them afterwards. Both controllers run: a backend must fit the namespace's Pod Security and quota.
+const ns = useTestNamespace('menv');
+let operator: OperatorProcess | undefined;
+const created: string[] = [];
+
+beforeAll(installCrds);
+afterEach(async () => {
+  await operator?.stop();
+  operator = undefined;
+});
+afterAll(async () => {
+  if (created.length > 0) await kubectl(['delete', 'menv', ...created, '--ignore-not-found', '--wait=false']);
+});
+
+async function json<T>(args: string[]): Promise<T> {
+  return JSON.parse(await kubectl([...args, '-o', 'json'])) as T;
+}
+
+describe('MobileEnvironment', () => {
+  it('becomes a restricted namespace with quota, limits, default-deny policies and team RoleBindings', async () => {
+    operator = await startOperator({ controllers: 'environment,backend', 'watch-namespace': 'rides-dev' });
+    created.push('rides-dev', 'rides-prod');
+    await kubectl(['apply', '-f', 'examples/mobileenvironment-dev.yaml', '-f', 'examples/mobileenvironment-prod.yaml']);
+    await kubectl(['wait', '--for=condition=Ready', 'menv/rides-dev', 'menv/rides-prod', '--timeout=60s']);
+
+    const prod = await json<{ metadata: { labels: Record<string, string>; ownerReferences: { kind: string }[] } }>([
+      'get',
+      'namespace',
+      'rides-prod',
+    ]);
+    expect(prod.metadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'mobileplane.io/tier': 'prod',
+      'mobileplane.io/team': 'rides',
+    });
+    expect(prod.metadata.ownerReferences[0]?.kind).toBe('MobileEnvironment');
+    const quota = await json<{ spec: { hard: Record<string, string> } }>([
+      'get',
+      'resourcequota',
+      'mobileplane-quota',
+      '-n',
+      'rides-prod',
+    ]);
+    expect(quota.spec.hard).toMatchObject({
+      pods: '400',
+      'requests.cpu': '48',
+      'count/mobilebackends.mobileplane.io': '10',
+    });
+    const limits = await json<{ spec: { limits: { max: Record<string, string> }[] } }>([
+      'get',
+      'limitrange',
+      'mobileplane-limits',
+      '-n',
+      'rides-prod',
+    ]);
+    expect(limits.spec.limits[0]?.max).toEqual({ cpu: '4', memory: '8Gi' });
+    expect(
+      (await kubectl(['get', 'networkpolicy', '-n', 'rides-prod', '-o', 'name'])).trim().split('\n').sort(),
+    ).toEqual([
+      'networkpolicy.networking.k8s.io/default-deny-egress',
+      'networkpolicy.networking.k8s.io/default-deny-ingress',
+    ]);
+    const bindings = await json<{ items: { roleRef: { name: string }; subjects: { name: string }[] }[] }>([
+      'get',
+      'rolebindings',
+      '-n',
+      'rides-prod',
+    ]);
+    expect(bindings.items.map((b) => `${b.subjects[0]?.name}:${b.roleRef.name}`).sort()).toEqual([
+      'rides-developers:view',
+      'rides-oncall:admin',
+    ]);
+    const status = await json<{ status: { namespace: string; observedGeneration: number } }>([
+      'get',
+      'menv',
+      'rides-prod',
+    ]);
+    expect(status.status).toMatchObject({ namespace: 'rides-prod', observedGeneration: 1 });
+
+    // Pod Security is enforced: a privileged pod is refused.
+    const privileged = await kubectl([
+      'run',
+      'bad',
+      '-n',
+      'rides-prod',
+      '--image=registry.invalid/x:1',
+      '--privileged',
+      '--dry-run=server',
+    ]).catch((e: Error) => e.message);
+    expect(privileged).toMatch(/violates PodSecurity "restricted/);
+
+    // The operator's own workloads pass restricted Pod Security and the quota.
+    await kubectl(['apply', '-n', 'rides-dev', '-f', 'examples/mobilebackend-mvp.yaml']);
+    await kubectl(['wait', '-n', 'rides-dev', '--for=condition=Ready', 'mb/mvp', '--timeout=90s']);
+    await kubectl(['delete', 'mb', 'mvp', '-n', 'rides-dev', '--wait=true']);
+  });
+
+  it('repairs a deleted policy, prunes a removed group, and deletes the namespace with the environment', async () => {
+    operator = await startOperator({ controllers: 'environment' });
+    created.push('rides-dev');
+    await kubectl(['apply', '-f', 'examples/mobileenvironment-dev.yaml']);
+    await kubectl(['wait', '--for=condition=Ready', 'menv/rides-dev', '--timeout=60s']);
+
+    await kubectl(['delete', 'networkpolicy', 'default-deny-ingress', '-n', 'rides-dev']);
+    await waitFor('default-deny-ingress recreated', async () =>
+      (await kubectl(['get', 'networkpolicy', '-n', 'rides-dev', '-o', 'name'])).includes('default-deny-ingress')
+        ? true
+        : undefined,
+    );
+
+    await kubectl([
+      'patch',
+      'menv',
+      'rides-dev',
+      '--type=merge',
+      '-p',
+      JSON.stringify({ spec: { groups: [{ name: 'rides-leads', role: 'admin' }] } }),
+    ]);
+    await waitFor('RoleBinding of the removed group pruned', async () => {
+      const names = (await kubectl(['get', 'rolebindings', '-n', 'rides-dev', '-o', 'name'])).trim().split('\n');
+      return names.length === 1 && names[0] === 'rolebinding.rbac.authorization.k8s.io/team-rides-leads'
+        ? true
+        : undefined;
+    });
+
+    await kubectl(['delete', 'menv', 'rides-dev', '--wait=true']);
+    await waitFor('namespace rides-dev deleted', async () => {
+      const phase = await kubectl(['get', 'namespace', 'rides-dev', '-o', 'jsonpath={.status.phase}']).catch(
+        () => 'gone',
+      );
+      return phase === 'gone' || phase === 'Terminating' ? phase : undefined;
+    });
+  });
+
+  it('refuses to adopt a namespace it did not create (terminal NamespaceConflict)', async () => {
+    operator = await startOperator({ controllers: 'environment' });
+    const name = testNamespaceName('conflict');
+    created.push(name);
+    await kubectl(
+      ['apply', '-f', '-'],
+      JSON.stringify({
+        apiVersion: 'mobileplane.io/v1alpha1',
+        kind: 'MobileEnvironment',
+        metadata: { name },
+        spec: { tier: 'dev', team: 'intruders', namespace: ns.name },
+      }),
+    );
+    const degraded = await waitFor('Degraded', async () =>
+      (await conditions('', name, 'menv')).find((c) => c.type === 'Degraded' && c.status === 'True'),
+    );
+    expect(degraded.reason).toBe('NamespaceConflict');
+    const labels = await kubectl(['get', 'namespace', ns.name, '-o', 'jsonpath={.metadata.labels}']);
+    expect(labels).not.toContain('intruders');
+    expect(
+      await operator.metric('controller_runtime_terminal_reconcile_errors_total', { controller: 'mobileenvironment' }),
+    ).toBeGreaterThanOrEqual(1);
+  });
+});
