@@ -1,3 +1,5 @@
+import { parseQuantity as parseApiQuantity } from '@mobileplane/api';
+
 /**
  * Decides whether a live object already satisfies the desired one, so a reconcile that changes nothing sends
  * no write. "Satisfies" means every field the operator sets has the same value live (fields others or the API
@@ -35,29 +37,16 @@ export function firstDifference(desired: unknown, live: unknown, path = ''): str
 /** Paths whose string values are resource quantities, which the API server canonicalises ("0.5" → "500m"). */
 const QUANTITY_FIELD = /(requests|limits|hard|default|defaultRequest|max|min|maxLimitRequestRatio)\.[^.[\]]+$/;
 
-const SUFFIX: Record<string, number> = {
-  '': 1,
-  m: 1e-3,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
-
-/** A Kubernetes quantity as a number, or undefined when the string is not one. */
+/**
+ * A Kubernetes quantity as a number, or undefined when the string is not one. The grammar and suffixes are the
+ * API package's; this only rounds away float noise ("0.1" vs "100m") and turns a parse error into undefined.
+ */
 export function parseQuantity(text: string): number | undefined {
-  const match = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:[eE]([+-]?\d+))?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/.exec(text);
-  if (match === null) return undefined;
-  const value = Number(match[1]) * 10 ** Number(match[2] ?? 0) * (SUFFIX[match[3] ?? ''] ?? 1);
-  return Math.round(value * 1e9) / 1e9;
+  try {
+    return Math.round(parseApiQuantity(text) * 1e9) / 1e9;
+  } catch {
+    return undefined;
+  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
