@@ -73,9 +73,9 @@ format: install ## Rewrite files with Prettier
 
 ## ---- run ---------------------------------------------------------------------------------------------------
 .PHONY: demo
-demo: install cluster-up ## Bring up the local control plane and show its nodes
-	@eval "$$(bash dev/cluster/cluster.sh env)"; echo; kubectl get nodes -o wide; echo; \
-	 echo "The control plane stays up: eval \"\$$(make -s cluster-env)\" to use kubectl, make cluster-down to stop it."
+demo: install cluster-up demo-operator ## Control plane, CRDs, operator, examples/ applied until every MobileBackend is Ready
+	@eval "$$(bash dev/cluster/cluster.sh env)"; echo; kubectl get nodes; echo; \
+	 echo "Everything stays up: eval \"\$$(make -s cluster-env)\" to use kubectl; make demo-operator-stop and make cluster-down stop it."
 
 ## ---- runtime -----------------------------------------------------------------------------------------------
 COMPONENT ?= api
@@ -112,8 +112,9 @@ demo-operator: cluster-up crds-install ## Run the operator in the background, ap
 	      echo "operator started (pid $$(cat $(OPERATOR_STATE)/pid), log $(OPERATOR_STATE)/operator.log)"; fi; \
 	 kubectl apply -f examples/mobileenvironment-dev.yaml -f examples/mobileenvironment-prod.yaml; \
 	 kubectl wait --for=condition=Ready menv --all --timeout=120s; \
-	 kubectl apply -n rides-dev -f examples/mobilebackend-ride-hailing.yaml -f examples/mobilebackend-mvp.yaml; \
-	 kubectl wait -n rides-dev --for=condition=Ready mb --all --timeout=180s; echo; kubectl get mb -A; echo; kubectl get menv
+	 kubectl apply -n rides-dev -f examples/mobilebackend-mvp.yaml; \
+	 kubectl apply -n rides-prod -f examples/mobilebackend-ride-hailing.yaml; \
+	 kubectl wait -A --for=condition=Ready mb --all --timeout=180s; echo; kubectl get mb -A; echo; kubectl get menv
 demo-operator-stop: ## Stop the operator demo-operator started (graceful: releases work, exits)
 	@if [ -f $(OPERATOR_STATE)/pid ]; then kill -TERM "$$(cat $(OPERATOR_STATE)/pid)" 2>/dev/null || true; rm -f $(OPERATOR_STATE)/pid; fi
 .PHONY: bench-operator

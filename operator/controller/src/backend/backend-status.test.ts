@@ -69,6 +69,45 @@ describe('backendConditions', () => {
     expect(progressing?.message).toBe('Waiting for auth (Deployment not created yet).');
   });
 
+  it('is Degraded when a component cannot create pods (quota) or missed its progress deadline', () => {
+    const quota = componentHealth(
+      'api',
+      deployment(1, 3, {
+        observedGeneration: 1,
+        replicas: 1,
+        updatedReplicas: 1,
+        conditions: [
+          {
+            type: 'ReplicaFailure',
+            status: 'True',
+            reason: 'FailedCreate',
+            message: 'pods "x" is forbidden: exceeded quota: mobileplane-quota',
+          },
+        ],
+      }),
+    );
+    const deadline = componentHealth(
+      'push',
+      deployment(1, 1, {
+        observedGeneration: 1,
+        replicas: 1,
+        updatedReplicas: 1,
+        conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'too slow' }],
+      }),
+    );
+    expect(quota.failure).toBe('FailedCreate: pods "x" is forbidden: exceeded quota: mobileplane-quota');
+    expect(deadline.failure).toBe('ProgressDeadlineExceeded: too slow');
+    const conditions = backendConditions([ok, quota, deadline], undefined);
+    expect(conditions.map((c) => [c.type, c.status, c.reason])).toEqual([
+      ['Ready', 'False', 'ComponentsFailing'],
+      ['Progressing', 'True', 'ComponentsProgressing'],
+      ['Degraded', 'True', 'ComponentsFailing'],
+    ]);
+    expect(conditions[2]?.message).toBe(
+      'api: FailedCreate: pods "x" is forbidden: exceeded quota: mobileplane-quota; push: ProgressDeadlineExceeded: too slow.',
+    );
+  });
+
   it('is Degraded with the error reason', () => {
     const error = new ReconcileError('SecretNotFound', 'Secret db (spec.database.secretRef) not found');
     expect(backendConditions([ok], error).find((c) => c.type === 'Degraded')).toMatchObject({

@@ -21,6 +21,11 @@ export interface ComponentHealth {
   available: boolean;
   /** Why not, for the Ready condition's message. */
   waitingFor: string | undefined;
+  /**
+   * Set when the Deployment reports it cannot make progress on its own (kstatus' "Failed"): a ReplicaFailure
+   * (pods refused, e.g. by a ResourceQuota) or a missed progress deadline. Waiting will not fix it.
+   */
+  failure?: string;
   status: ComponentStatus;
 }
 
@@ -52,7 +57,17 @@ export function componentHealth(component: ComponentName, deployment: KubeObject
     waitingFor = `${s.availableReplicas ?? 0}/${desired} replicas available`;
   else if (desired > 0 && available?.status !== 'True')
     waitingFor = `not Available: ${available?.message ?? 'no condition yet'}`;
-  return { component, available: waitingFor === undefined, waitingFor, status };
+  const failure = deploymentFailure(s.conditions ?? []);
+  return { component, available: waitingFor === undefined, waitingFor, status, ...(failure ? { failure } : {}) };
+}
+
+function deploymentFailure(conditions: NonNullable<NonNullable<DeploymentView['status']>['conditions']>) {
+  const failed = conditions.find(
+    (c) =>
+      (c.type === 'ReplicaFailure' && c.status === 'True') ||
+      (c.type === 'Progressing' && c.status === 'False' && c.reason === 'ProgressDeadlineExceeded'),
+  );
+  return failed === undefined ? undefined : `${failed.reason ?? failed.type}: ${failed.message ?? ''}`.trim();
 }
 
 /** Ready / Progressing / Degraded from the components' health, or from the error that stopped the reconcile. */
@@ -83,6 +98,15 @@ export function backendConditions(
     ];
   }
   const message = `Waiting for ${waiting.map((h) => `${h.component} (${h.waitingFor})`).join(', ')}.`;
+  const failing = waiting.filter((h) => h.failure !== undefined);
+  if (failing.length > 0) {
+    const failures = `${failing.map((h) => `${h.component}: ${h.failure}`).join('; ')}.`;
+    return [
+      { type: 'Ready', status: 'False', reason: 'ComponentsFailing', message: `${message} ${failures}` },
+      { type: 'Progressing', status: 'True', reason: 'ComponentsProgressing', message },
+      { type: 'Degraded', status: 'True', reason: 'ComponentsFailing', message: failures },
+    ];
+  }
   return [
     { type: 'Ready', status: 'False', reason: 'ComponentsProgressing', message },
     { type: 'Progressing', status: 'True', reason: 'ComponentsProgressing', message },

@@ -10,6 +10,11 @@ export const REASONS = {
     severity: 'info',
     meaning: 'Objects are applied; at least one component Deployment is not yet Available or is rolling out.',
   },
+  ComponentsFailing: {
+    severity: 'info',
+    meaning:
+      'A component Deployment reports ReplicaFailure (e.g. pods refused by a ResourceQuota) or ProgressDeadlineExceeded; waiting alone will not make it Available.',
+  },
   NamespaceReady: { severity: 'info', meaning: 'The environment namespace and its guardrails are applied.' },
   // Degraded, transient (retried with per-key exponential backoff)
   SecretNotFound: {
