@@ -1,0 +1,98 @@
+import type { ComponentContext, RuntimeComponent } from '../platform/component.ts';
+import { CollectionRegistry, deprecationHeaders } from './collection-registry.ts';
+import { ChangeFeed } from './change-feed.ts';
+import { ChangeNotifier } from './change-notifier.ts';
+import { mountDocumentRoutes } from './documents-router.ts';
+import { DocumentStore } from './document-store.ts';
+import type { RateLimitPolicy, RateLimiter } from './gcra-policy.ts';
+import { IdempotencyStore } from './idempotency-store.ts';
+import { JwtAuthenticator } from './jwt-authenticator.ts';
+import { MemoryRateLimiter } from './memory-rate-limiter.ts';
+import { buildOpenApiDocument } from './openapi-document.ts';
+import { rateLimitStep } from './rate-limit-middleware.ts';
+import { RedisRateLimiter } from './redis-rate-limiter.ts';
+import { identifyStep, identityOf } from './request-identity.ts';
+
+function policy(name: string, settings: { limit: number; windowSeconds: number } | null): RateLimitPolicy | undefined {
+  return settings === null ? undefined : { name, limit: settings.limit, windowMs: settings.windowSeconds * 1000 };
+}
+
+/** The `api` component: /v1 collections, delta sync, realtime feed and the OpenAPI document. */
+export function createApiComponent(context: ComponentContext): RuntimeComponent {
+  const { config, logger, database } = context;
+  const collections = new CollectionRegistry(config.collections);
+  const store = new DocumentStore(database);
+  const idempotency = new IdempotencyStore(database);
+  const redisPrefix = config.redis.keyPrefix ?? `mp:${config.identity.backend}:`;
+  const limiter: RateLimiter =
+    context.redis === undefined ? new MemoryRateLimiter() : new RedisRateLimiter(context.redis, `${redisPrefix}rl:`);
+  const auth = config.auth;
+  const authenticator =
+    auth.jwksUrl === undefined
+      ? undefined
+      : new JwtAuthenticator({
+          jwksUrl: auth.jwksUrl,
+          issuer: auth.issuer ?? '',
+          audience: auth.audience ?? '',
+          rolesClaim: auth.rolesClaim,
+          clockToleranceSeconds: auth.clockToleranceSeconds,
+          jwksCooldownMs: auth.jwksCooldownSeconds * 1000,
+        });
+  const apiKeys = new Map(auth.apiKeys.map((k) => [k.sha256, k.name]));
+  const notifier = new ChangeNotifier(database, logger);
+  const feed = new ChangeFeed({ database, store, collections, logger, authenticator, apiKeys });
+  const openApi = JSON.stringify(buildOpenApiDocument(collections, { revision: config.identity.revision }));
+  const sweeper = setInterval(
+    () => {
+      idempotency.sweepExpired().catch((error: unknown) => logger.warn({ err: error }, 'idempotency sweep failed'));
+    },
+    10 * 60 * 1000,
+  );
+  sweeper.unref();
+  const versionHeaders = deprecationHeaders(config.api.deprecation);
+  const limits = config.rateLimits;
+
+  return {
+    readiness: [],
+    mount(app) {
+      // The /v1 pipeline, in order: version headers, per-IP limit (before any token work), who is calling,
+      // per-user and per-API-key limits. Routes follow.
+      app.use(
+        '/v1',
+        (_req, res, next) => {
+          for (const [name, value] of Object.entries(versionHeaders)) res.setHeader(name, value);
+          next();
+        },
+        rateLimitStep(limiter, policy('ip', limits.ip), (req) => req.ip ?? req.socket.remoteAddress, logger),
+        identifyStep({ authenticator, apiKeys }),
+        rateLimitStep(limiter, policy('user', limits.user), (_req, res) => identityOf(res).principal?.userId, logger),
+        rateLimitStep(limiter, policy('api-key', limits.apiKey), (_req, res) => identityOf(res).apiKey, logger),
+      );
+      app.get('/v1/openapi.json', (_req, res) => {
+        res.setHeader('content-type', 'application/json; charset=utf-8');
+        res.setHeader('cache-control', 'public, max-age=300');
+        res.end(openApi);
+      });
+      mountDocumentRoutes(app, {
+        collections,
+        store,
+        idempotency,
+        database,
+        notifier,
+        bodyLimitBytes: config.server.bodyLimitBytes,
+        maxJsonDepth: config.server.maxJsonDepth,
+        compressionThresholdBytes: config.server.compressionThresholdBytes,
+      });
+      feed.mountSse(app);
+    },
+    attach(server) {
+      feed.attachWebSocket(server);
+    },
+    async close() {
+      clearInterval(sweeper);
+      await notifier.close();
+      await feed.close();
+      await limiter.close();
+    },
+  };
+}

@@ -1,0 +1,414 @@
+import { execFile, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import pg from 'pg';
+import { format, resolveConfig } from 'prettier';
+
+/**
+ * `make bench-runtime`: read one document, list 20, create one, authenticated, against (a) the runtime, (b) Parse
+ * Server 9 and (c) a bare node:http + pg baseline running the runtime's SQL, all on the machine's PostgreSQL.
+ * Measures requests/s and latency with autocannon, and the server process's CPU time per request from /proc.
+ * Writes docs/benchmarks.md.
+ */
+const ADMIN_URL = process.env['MOBILEPLANE_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+const DURATION = Number(process.env['BENCH_DURATION'] ?? 5);
+/** Rounds alternate the servers, so load from other processes on a shared machine hits them alike. */
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 16);
+const SEED = 1000;
+const ROOT = new URL('../../../', import.meta.url).pathname;
+const AUTOCANNON = join(ROOT, 'node_modules/autocannon/autocannon.js');
+const ISSUER = 'https://auth.bench.mobileplane.io';
+const AUDIENCE = 'mobileplane-api';
+const run = promisify(execFile);
+const children: ChildProcess[] = [];
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  await client.query(sql).finally(() => client.end());
+}
+
+function dsn(database: string): string {
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+function start(script: string, args: string[], env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, [script, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.push(child);
+  return child;
+}
+
+async function waitFor(url: string, headers: Record<string, string> = {}): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(url, { headers })).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+/** utime + stime of a process, in milliseconds (clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+interface Operation {
+  name: string;
+  url: string;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string;
+}
+
+interface Measurement {
+  rps: number;
+  p50: number;
+  p99: number;
+  cpuPerRequestMs: number;
+  errors: number;
+}
+
+async function autocannon(
+  op: Operation,
+  seconds: number,
+): Promise<{
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+}> {
+  const args = [AUTOCANNON, '-j', '-c', String(CONNECTIONS), '-d', String(seconds), '-m', op.method];
+  for (const [name, value] of Object.entries(op.headers)) args.push('-H', `${name}=${value}`);
+  if (op.body !== undefined) args.push('-b', op.body);
+  args.push(op.url);
+  const { stdout } = await run(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 });
+  return JSON.parse(stdout) as Awaited<ReturnType<typeof autocannon>>;
+}
+
+interface Sample {
+  rps: number;
+  p50: number;
+  p99: number;
+  cpuMs: number;
+  requests: number;
+  errors: number;
+}
+
+async function sample(pid: number, op: Operation, warmUp: boolean): Promise<Sample> {
+  if (warmUp) await autocannon(op, 3); // JIT, pools, caches
+  const before = cpuMs(pid);
+  const result = await autocannon(op, DURATION);
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    cpuMs: cpuMs(pid) - before,
+    requests: result.requests.total,
+    errors: result.non2xx + result.errors,
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+function summarise(samples: Sample[]): Measurement {
+  return {
+    rps: median(samples.map((s) => s.rps)),
+    p50: median(samples.map((s) => s.p50)),
+    p99: median(samples.map((s) => s.p99)),
+    cpuPerRequestMs:
+      samples.reduce((a, s) => a + s.cpuMs, 0) /
+      Math.max(
+        1,
+        samples.reduce((a, s) => a + s.requests, 0),
+      ),
+    errors: samples.reduce((a, s) => a + s.errors, 0),
+  };
+}
+
+async function main(): Promise<void> {
+  const id = randomBytes(4).toString('hex');
+  const dbRuntime = `mp_bench_${id}`;
+  const dbParse = `mp_bench_parse_${id}`;
+  await admin(`CREATE DATABASE ${dbRuntime}`);
+  await admin(`CREATE DATABASE ${dbParse}`);
+  const configFile = join(tmpdir(), `mp-bench-${id}.json`);
+  try {
+    const { privateKey, publicKey } = await generateKeyPair('ES256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'bench', alg: 'ES256', use: 'sig' };
+    const jwks = createServer((_req, res) => res.end(JSON.stringify({ keys: [jwk] }))).listen(0, '127.0.0.1');
+    await new Promise((r) => jwks.once('listening', r));
+    const token = await new SignJWT({ roles: [] })
+      .setProtectedHeader({ alg: 'ES256', kid: 'bench' })
+      .setSubject('bench-user')
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setExpirationTime('2h')
+      .sign(privateKey);
+    const bearer = { authorization: `Bearer ${token}` };
+
+    // (a) the runtime: authentication, validation, metrics, tracing, logging (to /dev/null) and rate limits on.
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        rateLimits: { ip: { limit: 100_000_000, windowSeconds: 60 }, user: { limit: 100_000_000, windowSeconds: 60 } },
+        collections: {
+          items: {
+            fields: { title: { type: 'string', required: true }, n: { type: 'integer' }, done: { type: 'boolean' } },
+            access: { read: 'owner', create: 'authenticated', update: 'owner', delete: 'owner' },
+          },
+        },
+      }),
+    );
+    const runtimePort = await freePort();
+    const runtime = start('runtime/src/main.ts', ['--component=api'], {
+      PORT: String(runtimePort),
+      HOST: '127.0.0.1',
+      DATABASE_URL: dsn(dbRuntime),
+      MOBILEPLANE_CONFIG_FILE: configFile,
+      AUTH_JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`,
+      AUTH_ISSUER: ISSUER,
+      AUTH_AUDIENCE: AUDIENCE,
+      LOG_LEVEL: 'info',
+    });
+    const runtimeUrl = `http://127.0.0.1:${runtimePort}`;
+    await waitFor(`${runtimeUrl}/readyz`);
+    const item = (n: number) => ({ title: `item ${n}`, n, done: n % 2 === 0 });
+    let firstId = '';
+    for (let i = 0; i < SEED; i += 50) {
+      const created = await Promise.all(
+        Array.from({ length: 50 }, (_, j) =>
+          fetch(`${runtimeUrl}/v1/collections/items/documents`, {
+            method: 'POST',
+            headers: { ...bearer, 'content-type': 'application/json' },
+            body: JSON.stringify(item(i + j)),
+          }).then((r) => r.json() as Promise<{ id: string }>),
+        ),
+      );
+      firstId ||= created[0]!.id;
+    }
+
+    // (c) the bare baseline on the same database.
+    const barePort = await freePort();
+    const bare = start('runtime/test/bench/bare-baseline-server.ts', [], {
+      BARE_PORT: String(barePort),
+      BARE_DATABASE_URL: dsn(dbRuntime),
+      BARE_JWK: JSON.stringify(jwk),
+      BARE_ISSUER: ISSUER,
+      BARE_AUDIENCE: AUDIENCE,
+    });
+    const bareUrl = `http://127.0.0.1:${barePort}`;
+    await waitFor(`${bareUrl}/items/${firstId}`, bearer);
+
+    // (b) Parse Server with a logged-in user and the same documents, readable only by that user.
+    const parsePort = await freePort();
+    const parse = start('runtime/test/bench/parse-server-host.ts', [], {
+      PARSE_PORT: String(parsePort),
+      PARSE_DATABASE_URI: dsn(dbParse),
+    });
+    const parseUrl = `http://127.0.0.1:${parsePort}/parse`;
+    await waitFor(`${parseUrl}/health`);
+    const appHeaders = { 'x-parse-application-id': 'bench', 'content-type': 'application/json' };
+    const user = (await (
+      await fetch(`${parseUrl}/users`, {
+        method: 'POST',
+        headers: appHeaders,
+        body: JSON.stringify({ username: 'bench-user', password: 'bench-password-1' }),
+      })
+    ).json()) as {
+      objectId: string;
+      sessionToken: string;
+    };
+    const session = { ...appHeaders, 'x-parse-session-token': user.sessionToken };
+    const acl = { [user.objectId]: { read: true, write: true } };
+    let firstParseId = '';
+    for (let i = 0; i < SEED; i += 50) {
+      const created = await Promise.all(
+        Array.from({ length: 50 }, (_, j) =>
+          fetch(`${parseUrl}/classes/Item`, {
+            method: 'POST',
+            headers: session,
+            body: JSON.stringify({ ...item(i + j), ACL: acl }),
+          }).then((r) => r.json() as Promise<{ objectId: string }>),
+        ),
+      );
+      firstParseId ||= created[0]!.objectId;
+    }
+
+    const body = JSON.stringify(item(7));
+    const json = { 'content-type': 'application/json' };
+    const targets = [
+      {
+        name: 'runtime',
+        pid: runtime.pid!,
+        ops: [
+          {
+            name: 'read one',
+            url: `${runtimeUrl}/v1/collections/items/documents/${firstId}`,
+            method: 'GET',
+            headers: bearer,
+          },
+          {
+            name: 'list 20',
+            url: `${runtimeUrl}/v1/collections/items/documents?limit=20`,
+            method: 'GET',
+            headers: bearer,
+          },
+          {
+            name: 'create one',
+            url: `${runtimeUrl}/v1/collections/items/documents`,
+            method: 'POST',
+            headers: { ...bearer, ...json },
+            body,
+          },
+        ],
+      },
+      {
+        name: 'parse',
+        pid: parse.pid!,
+        ops: [
+          { name: 'read one', url: `${parseUrl}/classes/Item/${firstParseId}`, method: 'GET', headers: session },
+          {
+            name: 'list 20',
+            url: `${parseUrl}/classes/Item?limit=20&order=createdAt`,
+            method: 'GET',
+            headers: session,
+          },
+          {
+            name: 'create one',
+            url: `${parseUrl}/classes/Item`,
+            method: 'POST',
+            headers: session,
+            body: JSON.stringify({ ...item(7), ACL: acl }),
+          },
+        ],
+      },
+      {
+        name: 'bare',
+        pid: bare.pid!,
+        ops: [
+          { name: 'read one', url: `${bareUrl}/items/${firstId}`, method: 'GET', headers: bearer },
+          { name: 'list 20', url: `${bareUrl}/items?limit=20`, method: 'GET', headers: bearer },
+          { name: 'create one', url: `${bareUrl}/items`, method: 'POST', headers: { ...bearer, ...json }, body },
+        ],
+      },
+    ] as const;
+
+    const samples = new Map<string, Sample[]>();
+    for (let round = 0; round < ROUNDS; round++)
+      for (let i = 0; i < 3; i++)
+        for (const target of targets) {
+          const op = target.ops[i] as Operation;
+          const key = `${target.name}/${op.name}`;
+          const s = await sample(target.pid, op, round === 0);
+          samples.set(key, [...(samples.get(key) ?? []), s]);
+          console.log(
+            `round ${round + 1} ${key.padEnd(20)} ${s.rps.toFixed(0).padStart(6)} req/s  cpu ${(s.cpuMs / Math.max(1, s.requests)).toFixed(3)} ms/req`,
+          );
+        }
+    const results = new Map([...samples].map(([key, list]) => [key, summarise(list)]));
+    jwks.close();
+    await writeReport(results);
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 1000));
+    if (process.env['BENCH_KEEP'] === undefined) {
+      await admin(`DROP DATABASE IF EXISTS ${dbRuntime} WITH (FORCE)`);
+      await admin(`DROP DATABASE IF EXISTS ${dbParse} WITH (FORCE)`);
+    } else console.log(`kept databases ${dbRuntime} and ${dbParse}`);
+  }
+}
+
+async function writeReport(results: Map<string, Measurement>): Promise<void> {
+  const ops = ['read one', 'list 20', 'create one'];
+  const row = (server: string, op: string) => {
+    const m = results.get(`${server}/${op}`)!;
+    return `| ${server} | ${op} | ${m.rps.toFixed(0)} | ${m.p50} | ${m.p99} | ${m.cpuPerRequestMs.toFixed(3)} | ${m.errors} |`;
+  };
+  const ratio = (op: string) => {
+    const r = results.get(`runtime/${op}`)!;
+    const p = results.get(`parse/${op}`)!;
+    const b = results.get(`bare/${op}`)!;
+    const rpsBare = r.rps / b.rps;
+    const cpuBare = r.cpuPerRequestMs / b.cpuPerRequestMs;
+    const met = rpsBare >= 0.8 && cpuBare <= 1.25 ? 'met' : 'missed';
+    return `| ${op} | ${(r.rps / p.rps).toFixed(2)}× | ${(r.cpuPerRequestMs / p.cpuPerRequestMs).toFixed(2)}× | ${rpsBare.toFixed(2)}× | ${cpuBare.toFixed(2)}× | ${met} |`;
+  };
+  const report = `## Runtime api component: runtime vs Parse Server vs bare node:http + pg
+
+Generated by \`make bench-runtime\` (runtime/test/bench/bench-runtime.ts) on ${new Date().toISOString().slice(0, 10)}:
+${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, PostgreSQL on loopback, autocannon with
+${CONNECTIONS} connections, ${ROUNDS} rounds of ${DURATION} s per operation and server (servers alternate within a round;\nmedians of requests/s and latency, CPU summed over all rounds) after a 3 s warm-up; load generator and servers share the machine.
+Every request is authenticated: an ES256 JWT for the runtime and the bare baseline, a session token for Parse Server.
+The runtime runs with validation, metrics, tracing, access logs (to /dev/null) and rate limits on. CPU is the server
+process's user+system time per request (PostgreSQL's own CPU not included).
+
+| server | operation | requests/s | p50 ms | p99 ms | CPU ms/request | errors |
+|---|---|---|---|---|---|---|
+${ops.flatMap((op) => ['runtime', 'parse', 'bare'].map((s) => row(s, op))).join('\n')}
+
+| operation | runtime/Parse req/s | runtime/Parse CPU | runtime/bare req/s | runtime/bare CPU | target (≥0.8× req/s, ≤1.25× CPU) |
+|---|---|---|---|---|---|
+${ops.map(ratio).join('\n')}
+
+### Where the runtime's time goes
+
+A \`--cpu-prof\` profile of the api component serving "read one" (16 connections)
+attributes its CPU to: socket writes (\`writev\`, one per response, as for any server) about a third; idle (waiting
+for PostgreSQL and the load generator, which share the two cores) about a quarter; the \`pg\` driver's row parsing
+~5 %; access logging ~6 % with synchronous stdout writes (now asynchronous, coalesced); Express routing ~4 %;
+response building with ETag hashing ~2 %; tracing spans ~1 %; the metrics histogram ~0.5 %; the in-process rate
+limiter and JWT verification (also done by the bare baseline) below that. The gap to the bare baseline is the sum of
+these small per-request costs, not one hot spot; the next steps would be dropping Express for a precompiled router
+and sampling access logs.
+
+Caveats: the machine is shared with other workloads and has autovacuum off (so the planner has no statistics for
+new tables: lookups by id are written to use the primary key only, see DocumentStore.get); numbers move by ±20 %
+between runs. Creates are no longer serialised per collection (docs/decisions/0101).
+`;
+  // docs/benchmarks.md is shared: only the section between the markers is ours.
+  const file = join(ROOT, 'docs/benchmarks.md');
+  const [start, end] = ['<!-- bench-runtime:start -->', '<!-- bench-runtime:end -->'];
+  let doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  doc = doc.replace('No benchmark has been recorded yet.\n', '');
+  const section = `${start}\n\n${report}\n${end}`;
+  doc = doc.includes(start)
+    ? doc.slice(0, doc.indexOf(start)) + section + doc.slice(doc.indexOf(end) + end.length)
+    : `${doc.trimEnd()}\n\n${section}\n`;
+  writeFileSync(file, await format(doc, { ...(await resolveConfig(file)), parser: 'markdown' }));
+  console.log(report);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  for (const child of children) child.kill('SIGTERM');
+  process.exit(1);
+});
