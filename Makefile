@@ -7,6 +7,7 @@ SHELL := /bin/bash
 include versions.env
 CACHE_ROOT ?= $(or $(MOBILEPLANE_CACHE_DIR),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/mobileplane)
 NODE_DIR := $(CACHE_ROOT)/node/v$(NODE_VERSION)
+RUNTIME_SECRETS := $(CACHE_ROOT)/runtime/demo-secrets.env
 export PATH := $(NODE_DIR)/bin:$(PATH)
 # Native addons (better-sqlite3 and friends) build offline against the pinned Node's headers.
 export npm_config_nodedir := $(NODE_DIR)
@@ -73,17 +74,39 @@ format: install ## Rewrite files with Prettier
 
 ## ---- run ---------------------------------------------------------------------------------------------------
 .PHONY: demo
-demo: install cluster-up demo-operator ## Control plane, CRDs, operator, examples/ applied until every MobileBackend is Ready
-	@eval "$$(bash dev/cluster/cluster.sh env)"; echo; kubectl get nodes; echo; \
-	 echo "Everything stays up: eval \"\$$(make -s cluster-env)\" to use kubectl; make demo-operator-stop and make cluster-down stop it."
+DEMO_API_PORT ?= 18080
+DEMO_STATE := $(CACHE_ROOT)/demo
+demo: install cluster-up demo-operator demo-runtime ## Control plane, CRDs, operator, examples/ Ready, and the api component answering
+	@echo; echo "Everything stays up: eval \"\$$(make -s cluster-env)\" for kubectl; make demo-stop and make cluster-down stop it."
+.PHONY: demo-runtime demo-stop
+demo-runtime: install $(RUNTIME_SECRETS) ## Start the api component on embedded defaults (PGlite) in the background and call it
+	@mkdir -p $(DEMO_STATE); \
+	 if [ -f $(DEMO_STATE)/api.pid ] && kill -0 "$$(cat $(DEMO_STATE)/api.pid)" 2>/dev/null; then echo "api component already running (pid $$(cat $(DEMO_STATE)/api.pid))"; \
+	 else nohup $(MAKE) -s runtime COMPONENT=api PORT=$(DEMO_API_PORT) >$(DEMO_STATE)/api.log 2>&1 & echo $$! >$(DEMO_STATE)/api.pid; fi; \
+	 for i in $$(seq 1 60); do curl -fsS http://127.0.0.1:$(DEMO_API_PORT)/readyz >/dev/null 2>&1 && break; sleep 0.5; done; \
+	 curl -fsS http://127.0.0.1:$(DEMO_API_PORT)/readyz >/dev/null || { echo "api component did not become ready:"; tail -20 $(DEMO_STATE)/api.log; exit 1; }; \
+	 echo; echo "api component on http://127.0.0.1:$(DEMO_API_PORT) (log $(DEMO_STATE)/api.log):"; \
+	 echo '$$ curl -X POST /v1/collections/notes/documents -d {"title":"Hello from make demo"}'; \
+	 curl -sS -X POST -H 'content-type: application/json' -H "Idempotency-Key: demo-$$(date +%s%N)" \
+	   -d '{"title":"Hello from make demo","pinned":true}' http://127.0.0.1:$(DEMO_API_PORT)/v1/collections/notes/documents; echo; \
+	 echo '$$ curl /v1/collections/notes/documents?limit=2'; \
+	 curl -sS "http://127.0.0.1:$(DEMO_API_PORT)/v1/collections/notes/documents?limit=2"; echo
+demo-stop: demo-operator-stop ## Stop the operator and the api component that make demo started
+	@if [ -f $(DEMO_STATE)/api.pid ]; then pkill -TERM -P "$$(cat $(DEMO_STATE)/api.pid)" 2>/dev/null || true; kill -TERM "$$(cat $(DEMO_STATE)/api.pid)" 2>/dev/null || true; rm -f $(DEMO_STATE)/api.pid; fi
 
 ## ---- runtime -----------------------------------------------------------------------------------------------
 COMPONENT ?= api
 PORT ?= 8080
 RUNTIME_CONFIG ?= runtime/config/demo.json
 .PHONY: runtime
-runtime: install ## Run one runtime component in the foreground on embedded defaults (PGlite, no Redis): make runtime COMPONENT=api
-	PORT=$(PORT) MOBILEPLANE_CONFIG_FILE=$(RUNTIME_CONFIG) node runtime/src/main.ts --component=$(COMPONENT)
+runtime: install $(RUNTIME_SECRETS) ## Run one runtime component in the foreground on embedded defaults (PGlite, no Redis): make runtime COMPONENT=api
+	@set -a; . $(RUNTIME_SECRETS); set +a; \
+	 PORT=$(PORT) MOBILEPLANE_CONFIG_FILE=$(RUNTIME_CONFIG) MOBILEPLANE_AUTH_CONFIG_FILE=$${MOBILEPLANE_AUTH_CONFIG_FILE:-runtime/config/demo-auth.json} \
+	 AUTH_ISSUER=$${AUTH_ISSUER:-http://127.0.0.1:$(PORT)} AUTH_AUDIENCE=$${AUTH_AUDIENCE:-mobileplane-demo} exec node runtime/src/main.ts --component=$(COMPONENT)
+# Demo secrets (auth's pepper, encryption key, cookie secret): random per machine, never in the repository.
+$(RUNTIME_SECRETS):
+	@mkdir -p $(dir $@); umask 077; { for v in AUTH_PASSWORD_PEPPER AUTH_ENCRYPTION_KEY AUTH_COOKIE_SECRET; do \
+	   echo "$$v=$$(openssl rand -base64 32)"; done; } >$@
 .PHONY: bench-runtime
 bench-runtime: install ## Benchmark the api component against Parse Server and a bare node:http+pg baseline (writes docs/benchmarks.md)
 	node runtime/test/bench/bench-runtime.ts

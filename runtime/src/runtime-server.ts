@@ -1,0 +1,124 @@
+import express from 'express';
+import { Redis } from 'ioredis';
+import type { DestinationStream } from 'pino';
+import { createApiComponent } from './api/api-component.ts';
+import { createAuthComponent } from './auth/auth-component.ts';
+import type { Database } from './data/database.ts';
+import { openDatabase } from './data/open-database.ts';
+import type { RuntimeComponent, ComponentContext } from './platform/component.ts';
+import type { RuntimeConfig } from './platform/config-schema.ts';
+import { errorMiddleware, notFoundHandler } from './platform/error-middleware.ts';
+import { healthRouter } from './platform/health-router.ts';
+import { createHttpMetrics } from './platform/http-metrics.ts';
+import type { HttpMetrics } from './platform/http-metrics.ts';
+import { startHttpServer } from './platform/http-server.ts';
+import type { GracefulServer } from './platform/http-server.ts';
+import { createLogger, flushLogger } from './platform/logger.ts';
+import type { Logger } from './platform/logger.ts';
+import { requestInstrumentation } from './platform/request-instrumentation.ts';
+import { installTracing } from './platform/tracing.ts';
+
+export interface RunningRuntime {
+  url: string;
+  config: RuntimeConfig;
+  logger: Logger;
+  metrics: HttpMetrics;
+  database: Database;
+  server: GracefulServer;
+  /** Drains in-flight requests, then closes the component, Redis and the database. */
+  shutdown(): Promise<void>;
+}
+
+/** The components not built yet (workers, push, storage: their own issues) run the platform layer only. */
+function platformOnlyComponent(): RuntimeComponent {
+  return { readiness: [], mount: () => undefined, close: async () => undefined };
+}
+
+function createComponent(context: ComponentContext, metrics: HttpMetrics): RuntimeComponent {
+  switch (context.config.component) {
+    case 'api':
+      return createApiComponent(context);
+    case 'auth':
+      // Its security-event counters go to the process's one /metrics registry.
+      return createAuthComponent(context, { registry: metrics.registry });
+    default:
+      return platformOnlyComponent();
+  }
+}
+
+/** Starts one component: config → logs, metrics, tracing → database (migrated) → Redis → HTTP server. */
+export async function startRuntime(
+  config: RuntimeConfig,
+  options: { logDestination?: DestinationStream } = {},
+): Promise<RunningRuntime> {
+  installTracing();
+  const identity = {
+    component: config.component,
+    backend: config.identity.backend,
+    revision: config.identity.revision,
+  };
+  const logger = createLogger({ level: config.log.level, ...identity }, options.logDestination);
+  const metrics = createHttpMetrics(identity);
+  const database = await openDatabase(config.database, logger);
+  const redis =
+    config.redis.url === undefined
+      ? undefined
+      : new Redis(config.redis.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
+  if (redis !== undefined) {
+    redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis error'));
+    await redis.connect();
+  }
+  const component = createComponent({ config, logger, database, redis }, metrics);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('trust proxy', config.server.trustProxyHops);
+  app.use(requestInstrumentation({ logger, metrics }));
+  // The health router is built before the server exists; it asks the server once there is one.
+  let isDraining = (): boolean => false;
+  app.use(
+    healthRouter({
+      registry: metrics.registry,
+      isDraining: () => isDraining(),
+      checks: [
+        { name: 'database', check: async () => void (await database.query('SELECT 1')) },
+        ...(redis === undefined ? [] : [{ name: 'redis', check: async () => void (await redis.ping()) }]),
+        ...component.readiness,
+      ],
+    }),
+  );
+  component.mount(app);
+  app.use(notFoundHandler());
+  app.use(errorMiddleware(logger));
+
+  const server = await startHttpServer(app, {
+    host: config.server.host,
+    port: config.server.port,
+    shutdownTimeoutMs: config.server.shutdownTimeoutMs,
+    logger,
+  });
+  isDraining = () => server.isDraining();
+  component.attach?.(server);
+  logger.info({ url: server.url, database: database.backend, redis: redis !== undefined }, 'listening');
+  let stopping: Promise<void> | undefined;
+  return {
+    url: server.url,
+    config,
+    logger,
+    metrics,
+    database,
+    server,
+    shutdown() {
+      stopping ??= (async () => {
+        await server.shutdown();
+        await component.close();
+        await redis?.quit().catch(() => undefined);
+        await database.close();
+        logger.info('stopped');
+        await flushLogger(logger);
+      })();
+      return stopping;
+    },
+  };
+}
