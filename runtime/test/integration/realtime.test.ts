@@ -13,13 +13,16 @@ interface FeedEvent {
 
 /** Reads Server-Sent Events from a streaming fetch until `count` change events arrived. */
 async function readSse(res: Response, count: number): Promise<FeedEvent[]> {
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  // A TextDecoder rather than pipeThrough(new TextDecoderStream()): @types/node's web-stream types and lib.dom's
+  // disagree on TextDecoderStream, which fails a clean (non-incremental) typecheck.
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
   const events: FeedEvent[] = [];
   let buffer = '';
   while (events.length < count) {
     const { value, done } = await reader.read();
     if (done) break;
-    buffer += value;
+    buffer += decoder.decode(value, { stream: true });
     let end: number;
     while ((end = buffer.indexOf('\n\n')) >= 0) {
       const block = buffer.slice(0, end);
