@@ -159,7 +159,11 @@ describe('MobileBackend CRD', () => {
   });
 
   it('is found by short name and category, and explains its fields', async () => {
-    expect(await kubectl('get', 'mobileplane', '-n', namespace.name)).toBe('');
+    // The category resolves (an unknown one is an error); cluster-scoped MobileEnvironments of a reused cluster may
+    // be listed too, but this fresh namespace holds no MobileBackend.
+    const inCategory = await kubectl('get', 'mobileplane', '-n', namespace.name, '-o', 'name');
+    expect(inCategory.split('\n').filter((line) => line.startsWith('mobilebackend'))).toEqual([]);
+    expect(await kubectl('get', 'mb', '-n', namespace.name, '-o', 'name')).toBe('');
     const explained = await kubectl('explain', 'mb.spec.rollout.steps');
     expect(explained).toContain('Canary steps in order.');
     expect(explained).toContain('weight\t<integer>');

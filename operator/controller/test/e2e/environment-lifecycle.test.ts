@@ -1,12 +1,30 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { testNamespaceName, useTestNamespace, waitFor } from '@mobileplane/test-harness';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { conditions, installCrds, kubectl, startOperator, type OperatorProcess } from './operator-harness.ts';
 
-// MobileEnvironments are cluster-scoped: the examples' names are fixed (rides-dev, rides-prod), so this suite
+// MobileEnvironments are cluster-scoped and the examples' names are fixed (rides-dev, rides-prod): the suite
+// applies copies renamed per run, so it never collides with `make demo` or another run on a reused cluster, and
 // deletes them afterwards. Both controllers run: a backend must fit the namespace's Pod Security and quota.
 const ns = useTestNamespace('menv');
 let operator: OperatorProcess | undefined;
 const created: string[] = [];
+const DEV = testNamespaceName('rides-dev');
+const PROD = testNamespaceName('rides-prod');
+const examplesDir = mkdtempSync(join(tmpdir(), 'menv-examples-'));
+/** An example environment renamed for this run; returns the path of the copy. */
+function renamedExample(file: string, from: string, to: string): string {
+  const copy = join(examplesDir, file);
+  const original = readFileSync(join('examples', file), 'utf8');
+  const renamed = original.replace(`name: ${from}\n`, `name: ${to}\n`);
+  if (renamed === original) throw new Error(`examples/${file} no longer names ${from}`);
+  writeFileSync(copy, renamed);
+  return copy;
+}
+const DEV_EXAMPLE = renamedExample('mobileenvironment-dev.yaml', 'rides-dev', DEV);
+const PROD_EXAMPLE = renamedExample('mobileenvironment-prod.yaml', 'rides-prod', PROD);
 
 beforeAll(installCrds);
 afterEach(async () => {
@@ -23,15 +41,15 @@ async function json<T>(args: string[]): Promise<T> {
 
 describe('MobileEnvironment', () => {
   it('becomes a restricted namespace with quota, limits, default-deny policies and team RoleBindings', async () => {
-    operator = await startOperator({ controllers: 'environment,backend', 'watch-namespace': 'rides-dev' });
-    created.push('rides-dev', 'rides-prod');
-    await kubectl(['apply', '-f', 'examples/mobileenvironment-dev.yaml', '-f', 'examples/mobileenvironment-prod.yaml']);
-    await kubectl(['wait', '--for=condition=Ready', 'menv/rides-dev', 'menv/rides-prod', '--timeout=60s']);
+    operator = await startOperator({ controllers: 'environment,backend', 'watch-namespace': DEV });
+    created.push(DEV, PROD);
+    await kubectl(['apply', '-f', DEV_EXAMPLE, '-f', PROD_EXAMPLE]);
+    await kubectl(['wait', '--for=condition=Ready', `menv/${DEV}`, `menv/${PROD}`, '--timeout=60s']);
 
     const prod = await json<{ metadata: { labels: Record<string, string>; ownerReferences: { kind: string }[] } }>([
       'get',
       'namespace',
-      'rides-prod',
+      PROD,
     ]);
     expect(prod.metadata.labels).toMatchObject({
       'pod-security.kubernetes.io/enforce': 'restricted',
@@ -44,7 +62,7 @@ describe('MobileEnvironment', () => {
       'resourcequota',
       'mobileplane-quota',
       '-n',
-      'rides-prod',
+      PROD,
     ]);
     expect(quota.spec.hard).toMatchObject({
       pods: '400',
@@ -56,12 +74,10 @@ describe('MobileEnvironment', () => {
       'limitrange',
       'mobileplane-limits',
       '-n',
-      'rides-prod',
+      PROD,
     ]);
     expect(limits.spec.limits[0]?.max).toEqual({ cpu: '4', memory: '8Gi' });
-    expect(
-      (await kubectl(['get', 'networkpolicy', '-n', 'rides-prod', '-o', 'name'])).trim().split('\n').sort(),
-    ).toEqual([
+    expect((await kubectl(['get', 'networkpolicy', '-n', PROD, '-o', 'name'])).trim().split('\n').sort()).toEqual([
       'networkpolicy.networking.k8s.io/default-deny-egress',
       'networkpolicy.networking.k8s.io/default-deny-ingress',
     ]);
@@ -69,25 +85,21 @@ describe('MobileEnvironment', () => {
       'get',
       'rolebindings',
       '-n',
-      'rides-prod',
+      PROD,
     ]);
     expect(bindings.items.map((b) => `${b.subjects[0]?.name}:${b.roleRef.name}`).sort()).toEqual([
       'rides-developers:view',
       'rides-oncall:admin',
     ]);
-    const status = await json<{ status: { namespace: string; observedGeneration: number } }>([
-      'get',
-      'menv',
-      'rides-prod',
-    ]);
-    expect(status.status).toMatchObject({ namespace: 'rides-prod', observedGeneration: 1 });
+    const status = await json<{ status: { namespace: string; observedGeneration: number } }>(['get', 'menv', PROD]);
+    expect(status.status).toMatchObject({ namespace: PROD, observedGeneration: 1 });
 
     // Pod Security is enforced: a privileged pod is refused.
     const privileged = await kubectl([
       'run',
       'bad',
       '-n',
-      'rides-prod',
+      PROD,
       '--image=registry.invalid/x:1',
       '--privileged',
       '--dry-run=server',
@@ -95,20 +107,20 @@ describe('MobileEnvironment', () => {
     expect(privileged).toMatch(/violates PodSecurity "restricted/);
 
     // The operator's own workloads pass restricted Pod Security and the quota.
-    await kubectl(['apply', '-n', 'rides-dev', '-f', 'examples/mobilebackend-mvp.yaml']);
-    await kubectl(['wait', '-n', 'rides-dev', '--for=condition=Ready', 'mb/mvp', '--timeout=90s']);
-    await kubectl(['delete', 'mb', 'mvp', '-n', 'rides-dev', '--wait=true']);
+    await kubectl(['apply', '-n', DEV, '-f', 'examples/mobilebackend-mvp.yaml']);
+    await kubectl(['wait', '-n', DEV, '--for=condition=Ready', 'mb/mvp', '--timeout=90s']);
+    await kubectl(['delete', 'mb', 'mvp', '-n', DEV, '--wait=true']);
   });
 
   it('repairs a deleted policy, prunes a removed group, and deletes the namespace with the environment', async () => {
     operator = await startOperator({ controllers: 'environment' });
-    created.push('rides-dev');
-    await kubectl(['apply', '-f', 'examples/mobileenvironment-dev.yaml']);
-    await kubectl(['wait', '--for=condition=Ready', 'menv/rides-dev', '--timeout=60s']);
+    created.push(DEV);
+    await kubectl(['apply', '-f', DEV_EXAMPLE]);
+    await kubectl(['wait', '--for=condition=Ready', `menv/${DEV}`, '--timeout=60s']);
 
-    await kubectl(['delete', 'networkpolicy', 'default-deny-ingress', '-n', 'rides-dev']);
+    await kubectl(['delete', 'networkpolicy', 'default-deny-ingress', '-n', DEV]);
     await waitFor('default-deny-ingress recreated', async () =>
-      (await kubectl(['get', 'networkpolicy', '-n', 'rides-dev', '-o', 'name'])).includes('default-deny-ingress')
+      (await kubectl(['get', 'networkpolicy', '-n', DEV, '-o', 'name'])).includes('default-deny-ingress')
         ? true
         : undefined,
     );
@@ -116,23 +128,21 @@ describe('MobileEnvironment', () => {
     await kubectl([
       'patch',
       'menv',
-      'rides-dev',
+      DEV,
       '--type=merge',
       '-p',
       JSON.stringify({ spec: { groups: [{ name: 'rides-leads', role: 'admin' }] } }),
     ]);
     await waitFor('RoleBinding of the removed group pruned', async () => {
-      const names = (await kubectl(['get', 'rolebindings', '-n', 'rides-dev', '-o', 'name'])).trim().split('\n');
+      const names = (await kubectl(['get', 'rolebindings', '-n', DEV, '-o', 'name'])).trim().split('\n');
       return names.length === 1 && names[0] === 'rolebinding.rbac.authorization.k8s.io/team-rides-leads'
         ? true
         : undefined;
     });
 
-    await kubectl(['delete', 'menv', 'rides-dev', '--wait=true']);
-    await waitFor('namespace rides-dev deleted', async () => {
-      const phase = await kubectl(['get', 'namespace', 'rides-dev', '-o', 'jsonpath={.status.phase}']).catch(
-        () => 'gone',
-      );
+    await kubectl(['delete', 'menv', DEV, '--wait=true']);
+    await waitFor(`namespace ${DEV} deleted`, async () => {
+      const phase = await kubectl(['get', 'namespace', DEV, '-o', 'jsonpath={.status.phase}']).catch(() => 'gone');
       return phase === 'gone' || phase === 'Terminating' ? phase : undefined;
     });
   });
