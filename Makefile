@@ -110,6 +110,11 @@ $(RUNTIME_SECRETS):
 .PHONY: bench-runtime
 bench-runtime: install ## Benchmark the api component against Parse Server and a bare node:http+pg baseline (writes docs/benchmarks.md)
 	node runtime/test/bench/bench-runtime.ts
+.PHONY: bench-auth
+bench-auth: install ## Auth token issuance and verification per second on one core vs bare argon2id and ES256 (writes docs/benchmarks.md)
+	node runtime/test/bench/bench-auth.ts
+.PHONY: bench
+bench: bench-runtime bench-auth bench-operator ## Every benchmark (results in docs/benchmarks.md)
 
 ## ---- operator ----------------------------------------------------------------------------------------------
 # `make operator` runs against $KUBECONFIG when set, else the local control plane. OPERATOR_FLAGS adds flags
