@@ -12,7 +12,12 @@ LOGS="$STATE_DIR/logs"
 PIDS="$STATE_DIR/pids"
 
 pid_of() { cat "$PIDS/$1.pid" 2>/dev/null || true; }
-alive() { local pid; pid="$(pid_of "$1")"; [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }
+# Alive only if the recorded PID still runs that component's binary: after a reboot or a killed session the PID
+# may belong to an unrelated process, which must never be signalled.
+alive() {
+  local pid; pid="$(pid_of "$1")"
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "/$1 "
+}
 kubectl_() { "$KUBE_BIN_DIR/kubectl" --kubeconfig "$KUBECONFIG_PATH" "$@"; }
 
 # A free TCP port on 127.0.0.1, never a fixed one a machine service might hold.
@@ -228,7 +233,7 @@ cmd_down() {
     local c="${COMPONENTS[$i]}" pid
     pid="$(pid_of "$c")"
     [ -n "$pid" ] || continue
-    if kill -0 "$pid" 2>/dev/null; then
+    if alive "$c"; then
       any=1; kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
       for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
       kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
