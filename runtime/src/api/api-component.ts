@@ -1,4 +1,5 @@
 import type { ComponentContext, RuntimeComponent } from '../platform/component.ts';
+import { requestPipeline } from '../platform/request-pipeline.ts';
 import { CollectionRegistry, deprecationHeaders } from './collection-registry.ts';
 import { ChangeFeed } from './change-feed.ts';
 import { ChangeNotifier } from './change-notifier.ts';
@@ -37,6 +38,7 @@ export function createApiComponent(context: ComponentContext): RuntimeComponent 
           rolesClaim: auth.rolesClaim,
           clockToleranceSeconds: auth.clockToleranceSeconds,
           jwksCooldownMs: auth.jwksCooldownSeconds * 1000,
+          verifiedTokenCacheSize: auth.verifiedTokenCacheSize,
         });
   const apiKeys = new Map(auth.apiKeys.map((k) => [k.sha256, k.name]));
   const notifier = new ChangeNotifier(database, logger);
@@ -49,7 +51,7 @@ export function createApiComponent(context: ComponentContext): RuntimeComponent 
     10 * 60 * 1000,
   );
   sweeper.unref();
-  const versionHeaders = deprecationHeaders(config.api.deprecation);
+  const versionHeaders = Object.entries(deprecationHeaders(config.api.deprecation));
   const limits = config.rateLimits;
 
   return {
@@ -59,14 +61,16 @@ export function createApiComponent(context: ComponentContext): RuntimeComponent 
       // per-user and per-API-key limits. Routes follow.
       app.use(
         '/v1',
-        (_req, res, next) => {
-          for (const [name, value] of Object.entries(versionHeaders)) res.setHeader(name, value);
-          next();
-        },
-        rateLimitStep(limiter, policy('ip', limits.ip), (req) => req.ip ?? req.socket.remoteAddress, logger),
-        identifyStep({ authenticator, apiKeys }),
-        rateLimitStep(limiter, policy('user', limits.user), (_req, res) => identityOf(res).principal?.userId, logger),
-        rateLimitStep(limiter, policy('api-key', limits.apiKey), (_req, res) => identityOf(res).apiKey, logger),
+        requestPipeline([
+          (_req, res, next) => {
+            for (const [name, value] of versionHeaders) res.setHeader(name, value);
+            next();
+          },
+          rateLimitStep(limiter, policy('ip', limits.ip), (req) => req.ip ?? req.socket.remoteAddress, logger),
+          identifyStep({ authenticator, apiKeys }),
+          rateLimitStep(limiter, policy('user', limits.user), (_req, res) => identityOf(res).principal?.userId, logger),
+          rateLimitStep(limiter, policy('api-key', limits.apiKey), (_req, res) => identityOf(res).apiKey, logger),
+        ]),
       );
       app.get('/v1/openapi.json', (_req, res) => {
         res.setHeader('content-type', 'application/json; charset=utf-8');

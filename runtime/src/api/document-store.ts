@@ -4,7 +4,17 @@ import { AppError } from '../platform/error-catalog.ts';
 import type { AccessScope } from './access-policy.ts';
 import type { ChangeCursor, ListCursor } from './cursor-codec.ts';
 import type { DocumentData } from './document-schema.ts';
+import { preparedSql } from '../data/prepared-statements.ts';
 import { DOCUMENT_COLUMNS, buildListSql } from './document-sql.ts';
+
+/** By primary key only (see DocumentStore.get), so the prepared statement's generic plan is the key lookup. */
+const GET_SQL = preparedSql(
+  `SELECT ${DOCUMENT_COLUMNS} FROM mp_documents d WHERE d.collection = $1 AND d.id = $2::uuid AND NOT d.deleted`,
+);
+const CREATE_SQL = preparedSql(
+  `INSERT INTO mp_documents AS d (collection, id, owner_id, data, version, xid)
+   VALUES ($1, $2::uuid, $3, $4::jsonb, 1, pg_current_xact_id()) RETURNING ${DOCUMENT_COLUMNS}`,
+);
 import type { ListQuery } from './list-query.ts';
 
 export interface StoredDocument {
@@ -71,10 +81,7 @@ export class DocumentStore {
     ownerId: string | undefined,
     client: SqlClient = this.db,
   ): Promise<StoredDocument | undefined> {
-    const { rows } = await client.query<DocumentRow>(
-      `SELECT ${DOCUMENT_COLUMNS} FROM mp_documents d WHERE d.collection = $1 AND d.id = $2::uuid AND NOT d.deleted`,
-      [collection, id],
-    );
+    const { rows } = await client.query<DocumentRow>(GET_SQL, [collection, id]);
     const row = rows[0];
     return row === undefined || (ownerId !== undefined && row.owner !== ownerId) ? undefined : toDocument(row);
   }
@@ -116,11 +123,7 @@ export class DocumentStore {
     ownerId: string,
     data: DocumentData,
   ): Promise<StoredDocument> {
-    const { rows } = await client.query<DocumentRow>(
-      `INSERT INTO mp_documents AS d (collection, id, owner_id, data, version, xid)
-       VALUES ($1, $2::uuid, $3, $4::jsonb, 1, pg_current_xact_id()) RETURNING ${DOCUMENT_COLUMNS}`,
-      [collection, id, ownerId, JSON.stringify(data)],
-    );
+    const { rows } = await client.query<DocumentRow>(CREATE_SQL, [collection, id, ownerId, JSON.stringify(data)]);
     return toDocument(rows[0] as DocumentRow);
   }
 

@@ -1,6 +1,15 @@
 import pg from 'pg';
 import type { Logger } from '../platform/logger.ts';
 import type { Database, SqlClient } from './database.ts';
+import { preparedName } from './prepared-statements.ts';
+
+/** A registered statement (see preparedSql) goes as a named query; anything else as plain text. */
+function statement(sql: string, params: readonly unknown[]): pg.QueryConfig {
+  const name = preparedName(sql);
+  return name === undefined
+    ? { text: sql, values: params as unknown[] }
+    : { name, text: sql, values: params as unknown[] };
+}
 
 /** PostgreSQL through a `pg` pool; LISTEN uses one dedicated connection that reconnects with backoff. */
 export class PgDatabase implements Database {
@@ -21,7 +30,7 @@ export class PgDatabase implements Database {
   }
 
   async query<Row>(sql: string, params: readonly unknown[] = []): Promise<{ rows: Row[] }> {
-    const result = await this.pool.query(sql, params as unknown[]);
+    const result = await this.pool.query(statement(sql, params));
     return { rows: result.rows as Row[] };
   }
 
@@ -33,7 +42,7 @@ export class PgDatabase implements Database {
     const client = await this.pool.connect();
     const tx: SqlClient = {
       query: async <Row>(sql: string, params: readonly unknown[] = []) => {
-        const result = await client.query(sql, params as unknown[]);
+        const result = await client.query(statement(sql, params));
         return { rows: result.rows as Row[] };
       },
       exec: async (sql: string) => {

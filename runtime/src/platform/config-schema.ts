@@ -127,6 +127,8 @@ export const runtimeConfigSchema = z
         clockToleranceSeconds: z.coerce.number().int().min(0).max(300).default(5),
         /** Minimum seconds between JWKS refetches caused by tokens with an unknown `kid`. */
         jwksCooldownSeconds: z.coerce.number().min(0).max(3600).default(30),
+        /** Verified tokens remembered until their `exp` (0: verify the signature on every request). */
+        verifiedTokenCacheSize: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
         apiKeys: z
           .array(
             z

@@ -22,10 +22,19 @@ export function createHttpMetrics(identity: { component: string; backend: string
     buckets: DURATION_BUCKETS,
     registers: [registry],
   });
+  // One labelled child per (method, route, status), resolved once: observing then skips prom-client's label
+  // validation and hashing. Routes are templates and methods/statuses few, so the map stays small.
+  const children = new Map<string, { observe(value: number): void }>();
   return {
     registry,
     observeRequest(labels, seconds) {
-      duration.observe({ ...labels, status: String(labels.status), ...identity }, seconds);
+      const key = `${labels.method} ${labels.status} ${labels.route}`;
+      let child = children.get(key);
+      if (child === undefined) {
+        child = duration.labels({ ...labels, status: String(labels.status), ...identity });
+        children.set(key, child);
+      }
+      child.observe(seconds);
     },
   };
 }
