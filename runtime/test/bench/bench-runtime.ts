@@ -395,7 +395,10 @@ async function writeReport(results: Map<string, Measurement>): Promise<void> {
     const cpuBare = r.cpuPerRequestMs / b.cpuPerRequestMs;
     const met = rpsBare >= 0.8 && cpuBare <= 1.25 ? 'met' : 'missed';
     const n = results.get(`runtime-nc/${op}`)!;
-    return `| ${op} | ${(r.rps / p.rps).toFixed(2)}× | ${(r.cpuPerRequestMs / p.cpuPerRequestMs).toFixed(2)}× | ${rpsBare.toFixed(2)}× | ${cpuBare.toFixed(2)}× | ${met} | ${(n.rps / b.rps).toFixed(2)}× | ${(n.cpuPerRequestMs / b.cpuPerRequestMs).toFixed(2)}× |`;
+    const [rpsNc, cpuNc] = [n.rps / b.rps, n.cpuPerRequestMs / b.cpuPerRequestMs];
+    // Like for like: the bare baseline checks the signature on every request, so only runtime-nc does the same work.
+    const metNc = rpsNc >= 0.8 && cpuNc <= 1.25 ? 'met' : 'missed';
+    return `| ${op} | ${(r.rps / p.rps).toFixed(2)}× | ${(r.cpuPerRequestMs / p.cpuPerRequestMs).toFixed(2)}× | ${rpsBare.toFixed(2)}× | ${cpuBare.toFixed(2)}× | ${met} | ${rpsNc.toFixed(2)}× | ${cpuNc.toFixed(2)}× | ${metNc} |`;
   };
   const report = `## Runtime api component: runtime vs Parse Server vs bare node:http + pg
 
@@ -414,8 +417,8 @@ mobile client reuses its access token for every request until it refreshes it).
 |---|---|---|---|---|---|---|
 ${ops.flatMap((op) => ['runtime', 'runtime-nc', 'parse', 'bare'].map((s) => row(s, op))).join('\n')}
 
-| operation | runtime/Parse req/s | runtime/Parse CPU | runtime/bare req/s | runtime/bare CPU | target (≥0.8× req/s, ≤1.25× CPU) | runtime-nc/bare req/s | runtime-nc/bare CPU |
-|---|---|---|---|---|---|---|---|
+| operation | runtime/Parse req/s | runtime/Parse CPU | runtime/bare req/s | runtime/bare CPU | target (≥0.8× req/s, ≤1.25× CPU) | runtime-nc/bare req/s | runtime-nc/bare CPU | target, like for like (cache off) |
+|---|---|---|---|---|---|---|---|---|
 ${ops.map(ratio).join('\n')}
 
 ### Where the runtime's time goes
