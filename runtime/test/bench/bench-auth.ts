@@ -16,7 +16,7 @@ import { PasswordHasher } from '../../src/auth/passwords/password-hasher.ts';
 import { PgDatabase } from '../../src/data/pg-database.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import type { BareCostsInput } from './auth-bare-costs.ts';
-import { closedLoop } from './closed-loop.ts';
+import { closedLoop, median } from './closed-loop.ts';
 import type { LoopResult } from './closed-loop.ts';
 
 /**
@@ -83,11 +83,6 @@ function pinned(script: string, args: string[], env: Record<string, string>, std
 async function expectOk(response: Response): Promise<unknown> {
   if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`);
   return response.json();
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
 /** Medians over the rounds of throughput and of CPU per operation; errors summed. */

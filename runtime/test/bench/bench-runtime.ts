@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import pg from 'pg';
 import { format, resolveConfig } from 'prettier';
+import { median, processCpuMs } from './closed-loop.ts';
 
 /**
  * `make bench-runtime`: read one document, list 20, create one, authenticated, against (a) the runtime, (b) Parse
@@ -72,12 +73,6 @@ async function waitFor(url: string, headers: Record<string, string> = {}): Promi
   throw new Error(`${url} did not come up`);
 }
 
-/** utime + stime of a process, in milliseconds (clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
 interface Operation {
   name: string;
   url: string;
@@ -122,21 +117,16 @@ interface Sample {
 
 async function sample(pid: number, op: Operation, warmUp: boolean): Promise<Sample> {
   if (warmUp) await autocannon(op, 3); // JIT, pools, caches
-  const before = cpuMs(pid);
+  const before = processCpuMs(pid);
   const result = await autocannon(op, DURATION);
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
-    cpuMs: cpuMs(pid) - before,
+    cpuMs: processCpuMs(pid) - before,
     requests: result.requests.total,
     errors: result.non2xx + result.errors,
   };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
 function summarise(samples: Sample[]): Measurement {

@@ -15,6 +15,12 @@ export function processCpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/** The median of a non-empty list (the upper one of an even count); 0 for an empty list. */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
 async function run(concurrency: number, seconds: number, op: (worker: number) => Promise<void>) {
   const deadline = performance.now() + seconds * 1000;
   let ops = 0;
