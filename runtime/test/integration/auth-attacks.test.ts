@@ -3,13 +3,18 @@ import type { JWK } from 'jose';
 import { createHmac } from 'node:crypto';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_AUDIENCE, MOBILE_CLIENT_ID, MOBILE_REDIRECT_URI, startAuthServer } from './support/auth-test-server.ts';
+import {
+  MOBILE_CLIENT_ID,
+  MOBILE_REDIRECT_URI,
+  startApiTrusting,
+  startAuthServer,
+} from './support/auth-test-server.ts';
 import type { AuthTestServer } from './support/auth-test-server.ts';
 import { BrowserSession } from './support/browser-session.ts';
 import { browserLogin, discoverAsMobileApp, exchangeCode } from './support/native-app-login.ts';
 import { BACKENDS } from './support/test-database.ts';
 import type { TestDatabase } from './support/test-database.ts';
-import { jsonRequest, startTestRuntime } from './support/test-runtime.ts';
+import { jsonRequest } from './support/test-runtime.ts';
 import type { TestRuntime } from './support/test-runtime.ts';
 
 const EMAIL = 'victim@example.com';
@@ -30,15 +35,7 @@ describe('auth attack suite', () => {
     });
     userId = await auth.createUser(EMAIL, PASSWORD);
     apiDatabase = await BACKENDS.find((b) => b.name === 'postgres')!.create();
-    api = await startTestRuntime(apiDatabase, {
-      auth: {
-        jwksUrl: `${auth.url}/jwks`,
-        issuer: auth.url,
-        audience: API_AUDIENCE,
-        jwksCooldownSeconds: 0,
-        clockToleranceSeconds: 0,
-      },
-    });
+    api = await startApiTrusting(auth, apiDatabase);
     config = await discoverAsMobileApp(auth.url);
   });
   afterAll(async () => {

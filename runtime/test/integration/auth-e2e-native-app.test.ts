@@ -1,10 +1,10 @@
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAuthServer, API_AUDIENCE, TEST_SECRETS } from './support/auth-test-server.ts';
+import { startApiTrusting, startAuthServer, API_AUDIENCE, TEST_SECRETS } from './support/auth-test-server.ts';
 import type { AuthTestServer } from './support/auth-test-server.ts';
 import { browserLogin, discoverAsMobileApp, exchangeCode } from './support/native-app-login.ts';
 import { BACKENDS } from './support/test-database.ts';
-import { startTestRuntime, jsonRequest } from './support/test-runtime.ts';
+import { jsonRequest } from './support/test-runtime.ts';
 import type { TestRuntime } from './support/test-runtime.ts';
 import type { TestDatabase } from './support/test-database.ts';
 
@@ -27,15 +27,7 @@ describe('auth e2e: a native app signs in with authorization code + PKCE and use
     auth = await startAuthServer();
     await auth.createUser(EMAIL, PASSWORD, ['editor']);
     apiDatabase = await BACKENDS.find((b) => b.name === 'postgres')!.create();
-    api = await startTestRuntime(apiDatabase, {
-      auth: {
-        jwksUrl: `${auth.url}/jwks`,
-        issuer: auth.url,
-        audience: API_AUDIENCE,
-        jwksCooldownSeconds: 0,
-        clockToleranceSeconds: 0,
-      },
-    });
+    api = await startApiTrusting(auth, apiDatabase);
     config = await discoverAsMobileApp(auth.url);
   });
   afterAll(async () => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_AUDIENCE, MOBILE_CLIENT_ID, startAuthServer } from './support/auth-test-server.ts';
+import { MOBILE_CLIENT_ID, startApiTrusting, startAuthServer } from './support/auth-test-server.ts';
 import type { AuthTestServer } from './support/auth-test-server.ts';
 import { BACKENDS } from './support/test-database.ts';
 import type { TestDatabase } from './support/test-database.ts';
-import { jsonRequest, startTestRuntime } from './support/test-runtime.ts';
+import { jsonRequest } from './support/test-runtime.ts';
 import type { TestRuntime } from './support/test-runtime.ts';
 
 const EMAIL = 'rotation@example.com';
@@ -21,15 +21,7 @@ describe('signing-key rotation with requests in flight', () => {
   const apis: TestRuntime[] = [];
 
   async function startApi(): Promise<TestRuntime> {
-    const api = await startTestRuntime(apiDatabase, {
-      auth: {
-        jwksUrl: `${auth.url}/jwks`,
-        issuer: auth.url,
-        audience: API_AUDIENCE,
-        jwksCooldownSeconds: COOLDOWN_SECONDS,
-        clockToleranceSeconds: 0,
-      },
-    });
+    const api = await startApiTrusting(auth, apiDatabase, { jwksCooldownSeconds: COOLDOWN_SECONDS });
     apis.push(api);
     return api;
   }

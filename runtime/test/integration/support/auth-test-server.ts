@@ -19,6 +19,8 @@ import { createLogger } from '../../../src/platform/logger.ts';
 import { requestInstrumentation } from '../../../src/platform/request-instrumentation.ts';
 import { BACKENDS } from './test-database.ts';
 import type { TestDatabase } from './test-database.ts';
+import { startTestRuntime } from './test-runtime.ts';
+import type { TestRuntime } from './test-runtime.ts';
 
 export const MOBILE_CLIENT_ID = 'mobile-app';
 export const MOBILE_REDIRECT_URI = 'io.mobileplane.demo:/oauth2redirect';
@@ -134,4 +136,24 @@ export async function startAuthServer(overrides: Partial<AuthConfigInput> = {}):
       await database.drop();
     },
   };
+}
+
+/**
+ * Starts an api component on `database` that verifies access tokens against `auth`'s JWKS, as a deployed
+ * backend would. `jwksCooldownSeconds` 0 lets a test see a new key at once; key-rotation tests raise it.
+ */
+export async function startApiTrusting(
+  auth: Pick<AuthTestServer, 'url'>,
+  database: TestDatabase,
+  options: { jwksCooldownSeconds?: number } = {},
+): Promise<TestRuntime> {
+  return startTestRuntime(database, {
+    auth: {
+      jwksUrl: `${auth.url}/jwks`,
+      issuer: auth.url,
+      audience: API_AUDIENCE,
+      jwksCooldownSeconds: options.jwksCooldownSeconds ?? 0,
+      clockToleranceSeconds: 0,
+    },
+  });
 }
