@@ -7,7 +7,6 @@ import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { format, resolveConfig } from 'prettier';
 import { AccountStore } from '../../src/auth/accounts/account-store.ts';
 import { authConfigSchema } from '../../src/auth/auth-config.ts';
@@ -16,6 +15,7 @@ import { PasswordHasher } from '../../src/auth/passwords/password-hasher.ts';
 import { PgDatabase } from '../../src/data/pg-database.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import type { BareCostsInput } from './auth-bare-costs.ts';
+import { createPostgresDatabase } from '../integration/support/test-database.ts';
 import { closedLoop, median } from './closed-loop.ts';
 import type { LoopResult } from './closed-loop.ts';
 
@@ -29,7 +29,6 @@ import type { LoopResult } from './closed-loop.ts';
  * costs and the component's service layer without HTTP are measured by auth-bare-costs.ts, also pinned to core 0,
  * while the server idles. Writes its section of docs/benchmarks.md.
  */
-const ADMIN_URL = process.env['MOBILEPLANE_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 4);
 const WARM_UP = Number(process.env['BENCH_WARMUP'] ?? 1);
 /** Rounds alternate component and bare runs, so load from other processes on a shared machine hits both alike. */
@@ -42,12 +41,6 @@ const SERVER_CORE = '0';
 const LOAD_CORE = '1';
 const run = promisify(execFile);
 const children: ChildProcess[] = [];
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  await client.query(sql).finally(() => client.end());
-}
 
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
@@ -107,10 +100,9 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   const loadAtStart = loadavg();
   if (cpus().length > 1) await run('taskset', ['-a', '-p', '-c', LOAD_CORE, String(process.pid)]);
-  const database = `mp_bench_auth_${randomBytes(4).toString('hex')}`;
-  const databaseUrl = Object.assign(new URL(ADMIN_URL), { pathname: `/${database}` }).toString();
+  const db = await createPostgresDatabase('mp_bench_auth');
+  const [database, databaseUrl] = [db.name, db.url];
   const configFile = join(tmpdir(), `${database}.json`);
-  await admin(`CREATE DATABASE ${database}`);
   try {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
@@ -302,7 +294,7 @@ async function main(): Promise<void> {
     for (const child of children) child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 1000));
     rmSync(configFile, { force: true });
-    await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await db.drop();
   }
 }
 

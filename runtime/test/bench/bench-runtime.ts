@@ -8,8 +8,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
-import pg from 'pg';
 import { format, resolveConfig } from 'prettier';
+import { createPostgresDatabase } from '../integration/support/test-database.ts';
 import { median, processCpuMs } from './closed-loop.ts';
 
 /**
@@ -18,7 +18,6 @@ import { median, processCpuMs } from './closed-loop.ts';
  * Measures requests/s and latency with autocannon, and the server process's CPU time per request from /proc.
  * Writes docs/benchmarks.md.
  */
-const ADMIN_URL = process.env['MOBILEPLANE_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const DURATION = Number(process.env['BENCH_DURATION'] ?? 5);
 /** Rounds alternate the servers, so load from other processes on a shared machine hits them alike. */
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
@@ -30,18 +29,6 @@ const ISSUER = 'https://auth.bench.mobileplane.io';
 const AUDIENCE = 'mobileplane-api';
 const run = promisify(execFile);
 const children: ChildProcess[] = [];
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  await client.query(sql).finally(() => client.end());
-}
-
-function dsn(database: string): string {
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
 
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
@@ -146,10 +133,8 @@ function summarise(samples: Sample[]): Measurement {
 
 async function main(): Promise<void> {
   const id = randomBytes(4).toString('hex');
-  const dbRuntime = `mp_bench_${id}`;
-  const dbParse = `mp_bench_parse_${id}`;
-  await admin(`CREATE DATABASE ${dbRuntime}`);
-  await admin(`CREATE DATABASE ${dbParse}`);
+  const dbRuntime = await createPostgresDatabase('mp_bench');
+  const dbParse = await createPostgresDatabase('mp_bench_parse');
   const configFile = join(tmpdir(), `mp-bench-${id}.json`);
   const noCacheConfigFile = join(tmpdir(), `mp-bench-${id}-no-token-cache.json`);
   try {
@@ -185,7 +170,7 @@ async function main(): Promise<void> {
       const child = start('runtime/src/main.ts', ['--component=api'], {
         PORT: String(port),
         HOST: '127.0.0.1',
-        DATABASE_URL: dsn(dbRuntime),
+        DATABASE_URL: dbRuntime.url,
         MOBILEPLANE_CONFIG_FILE: config,
         AUTH_JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`,
         AUTH_ISSUER: ISSUER,
@@ -219,7 +204,7 @@ async function main(): Promise<void> {
     const barePort = await freePort();
     const bare = start('runtime/test/bench/bare-baseline-server.ts', [], {
       BARE_PORT: String(barePort),
-      BARE_DATABASE_URL: dsn(dbRuntime),
+      BARE_DATABASE_URL: dbRuntime.url,
       BARE_JWK: JSON.stringify(jwk),
       BARE_ISSUER: ISSUER,
       BARE_AUDIENCE: AUDIENCE,
@@ -231,7 +216,7 @@ async function main(): Promise<void> {
     const parsePort = await freePort();
     const parse = start('runtime/test/bench/parse-server-host.ts', [], {
       PARSE_PORT: String(parsePort),
-      PARSE_DATABASE_URI: dsn(dbParse),
+      PARSE_DATABASE_URI: dbParse.url,
     });
     const parseUrl = `http://127.0.0.1:${parsePort}/parse`;
     await waitFor(`${parseUrl}/health`);
@@ -365,9 +350,9 @@ async function main(): Promise<void> {
     for (const child of children) child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 1000));
     if (process.env['BENCH_KEEP'] === undefined) {
-      await admin(`DROP DATABASE IF EXISTS ${dbRuntime} WITH (FORCE)`);
-      await admin(`DROP DATABASE IF EXISTS ${dbParse} WITH (FORCE)`);
-    } else console.log(`kept databases ${dbRuntime} and ${dbParse}`);
+      await dbRuntime.drop();
+      await dbParse.drop();
+    } else console.log(`kept databases ${dbRuntime.name} and ${dbParse.name}`);
   }
 }
 

@@ -26,20 +26,26 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * A fresh, uniquely named database on the machine's PostgreSQL (integration suites and benchmarks alike);
+ * `drop` removes it even while connections are open.
+ */
+export async function createPostgresDatabase(
+  prefix = 'mp_test',
+): Promise<TestDatabase & { name: string; url: string }> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  await admin((c) => c.query(`CREATE DATABASE ${name}`));
+  const url = new URL(POSTGRES_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    drop: () => admin(async (c) => void (await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))),
+  };
+}
+
 /** Every integration suite runs against both: the machine's PostgreSQL and embedded PGlite. */
 export const BACKENDS: TestBackend[] = [
-  {
-    name: 'postgres',
-    async create() {
-      const name = `mp_test_${randomBytes(6).toString('hex')}`;
-      await admin((c) => c.query(`CREATE DATABASE ${name}`));
-      const url = new URL(POSTGRES_ADMIN_URL);
-      url.pathname = `/${name}`;
-      return {
-        url: url.toString(),
-        drop: () => admin(async (c) => void (await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))),
-      };
-    },
-  },
+  { name: 'postgres', create: () => createPostgresDatabase() },
   { name: 'pglite', create: async () => ({ url: undefined, drop: async () => undefined }) },
 ];
