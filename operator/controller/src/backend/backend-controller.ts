@@ -4,7 +4,7 @@ import { Controller } from '../controller/controller.ts';
 import type { EventRecorder } from '../controller/event-recorder.ts';
 import { Informer } from '../informer/informer.ts';
 import type { KubeClient } from '../kube/kube-client.ts';
-import { objectKey, type KubeObject } from '../kube/kube-object.ts';
+import { objectKey, type KubeObject, type PodToleration } from '../kube/kube-object.ts';
 import { resourceKind, type KindName } from '../kube/resource-kinds.ts';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../managed-labels.ts';
 import type { OperatorMetrics } from '../observability/operator-metrics.ts';
@@ -40,6 +40,7 @@ export function createBackendController(deps: {
   resyncMs: number;
   rateLimiter: RateLimiterOptions;
   defaultImage: string;
+  podTolerations: readonly PodToleration[];
 }): ControllerSetup {
   const informer = (kind: KindName, labelSelector?: string) => {
     const resource = resourceKind(kind);
@@ -68,6 +69,7 @@ export function createBackendController(deps: {
       applier,
       events: deps.events,
       defaultImage: deps.defaultImage,
+      podTolerations: deps.podTolerations,
     }),
     concurrency: deps.concurrency,
     resyncMs: deps.resyncMs,

@@ -172,3 +172,27 @@ describe('componentResources', () => {
     expect(componentResources('api', { resources })).toEqual(expected);
   });
 });
+
+describe('backendObjects with operator-wide pod tolerations', () => {
+  const input = { runtime: { version: '1.0.0' }, components: { workers: { enabled: false } } };
+  const tolerations = [
+    { key: 'kwok.x-k8s.io/node', operator: 'Equal' as const, value: 'fake', effect: 'NoSchedule' as const },
+  ];
+
+  it('adds them to every Deployment pod template', () => {
+    const objects = backendObjects({
+      backend,
+      spec: spec(input),
+      defaultImage: 'r/runtime',
+      podTolerations: tolerations,
+    });
+    const deployments = objects.filter((o) => o.kind === 'Deployment') as ParsedJson[];
+    expect(deployments.map((d) => d.metadata.name)).toEqual(['rides-api', 'rides-auth']);
+    for (const deployment of deployments) expect(deployment.spec.template.spec.tolerations).toEqual(tolerations);
+  });
+
+  it('renders no tolerations field without them (unchanged templates, no rollout)', () => {
+    const deployment = find(build(input), 'Deployment', 'rides-api');
+    expect(deployment.spec.template.spec).not.toHaveProperty('tolerations');
+  });
+});

@@ -3,7 +3,7 @@ import { COMPONENT_NAMES } from '@mobileplane/api';
 import { ApiObject, App, Chart, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
-import { controllerReference, type KubeObject } from '../kube/kube-object.ts';
+import { controllerReference, type KubeObject, type PodToleration } from '../kube/kube-object.ts';
 import { managedLabels } from '../managed-labels.ts';
 import { DEFAULT_RESOURCES, HTTP_PORT, METRICS_PORT, enabledCallers } from './component-topology.ts';
 import { parseQuantity } from '../apply/apply-diff.ts';
@@ -25,6 +25,8 @@ export interface BackendObjectsInput {
   spec: MobileBackendSpec;
   /** Image repository used when spec.runtime.image is unset. */
   defaultImage: string;
+  /** Operator-wide tolerations for every pod template (`--pod-tolerations`). */
+  podTolerations?: readonly PodToleration[];
 }
 
 /** The components the spec enables, in the API's order. */
@@ -58,6 +60,7 @@ export function backendObjects(input: BackendObjectsInput): KubeObject[] {
       image: imageReference(spec.runtime.image ?? input.defaultImage, spec.runtime.version),
       secrets: secrets.filter((ref) => ref.components.includes(component)),
       callers: enabledCallers(component, new Set(enabled)),
+      tolerations: input.podTolerations ?? [],
     });
   }
   const owner = controllerReference(backend);
@@ -80,6 +83,7 @@ interface ComponentProps {
   image: string;
   secrets: SecretReference[];
   callers: ('public' | ComponentName)[];
+  tolerations: readonly PodToleration[];
 }
 
 /** The objects of one component, added to `scope` under construct ids prefixed `id`. */
@@ -197,6 +201,14 @@ function addComponentObjects(scope: Construct, id: string, props: ComponentProps
       spread('kubernetes.io/hostname', selector),
     ]),
   );
+  if (props.tolerations.length > 0) {
+    deploymentObject.addJsonPatch(
+      JsonPatch.add(
+        '/spec/template/spec/tolerations',
+        props.tolerations.map((t) => ({ ...t })),
+      ),
+    );
+  }
 
   new kplus.Service(scope, `${id}-service`, {
     metadata,

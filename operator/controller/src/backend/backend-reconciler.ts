@@ -7,7 +7,7 @@ import { step } from '../controller/reconcile-step.ts';
 import { writeStatus } from '../controller/status-writer.ts';
 import type { Informer } from '../informer/informer.ts';
 import type { KubeClient } from '../kube/kube-client.ts';
-import type { KubeObject } from '../kube/kube-object.ts';
+import type { KubeObject, PodToleration } from '../kube/kube-object.ts';
 import { resourceKind } from '../kube/resource-kinds.ts';
 import { backendObjects, componentObjectName, enabledComponents } from './backend-objects.ts';
 import { backendConditions, backendStatusFields, componentHealth, type ComponentHealth } from './backend-status.ts';
@@ -19,6 +19,7 @@ export interface BackendReconcilerOptions {
   applier: ObjectApplier;
   events: EventRecorder;
   defaultImage: string;
+  podTolerations: readonly PodToleration[];
 }
 
 /**
@@ -44,7 +45,12 @@ export class BackendReconciler implements Reconciler {
       const validSpecValue = spec;
       await step(ctx, 'check-secrets', () => this.#checkSecrets(backend, validSpecValue));
       const desired = await step(ctx, 'build', () =>
-        backendObjects({ backend, spec: validSpecValue, defaultImage: this.#o.defaultImage }),
+        backendObjects({
+          backend,
+          spec: validSpecValue,
+          defaultImage: this.#o.defaultImage,
+          podTolerations: this.#o.podTolerations,
+        }),
       );
       const applied = await step(ctx, 'apply', () => this.#o.applier.apply(desired, ctx.logger));
       const pruned = await step(ctx, 'prune', () =>

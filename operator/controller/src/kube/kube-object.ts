@@ -64,3 +64,11 @@ export function controllerReference(owner: KubeObject): OwnerReference {
 export function controllerUid(object: KubeObject, ownerKind: string): string | undefined {
   return object.metadata.ownerReferences?.find((ref) => ref.controller === true && ref.kind === ownerKind)?.uid;
 }
+
+/** A pod toleration, as in the PodSpec. */
+export interface PodToleration {
+  key: string;
+  operator: 'Equal' | 'Exists';
+  value?: string;
+  effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+}

@@ -24,7 +24,24 @@ describe('parseOperatorOptions', () => {
     expect(options['http-bind-address']).toEqual({ host: '127.0.0.1', port: 9000 });
   });
 
+  it('parses --pod-tolerations in kubectl taint syntax', () => {
+    expect(parseOperatorOptions([], {})['pod-tolerations']).toEqual([]);
+    const options = parseOperatorOptions(
+      ['--pod-tolerations=kwok.x-k8s.io/node=fake:NoSchedule, dedicated:NoExecute,spot'],
+      {},
+    );
+    expect(options['pod-tolerations']).toEqual([
+      { key: 'kwok.x-k8s.io/node', operator: 'Equal', value: 'fake', effect: 'NoSchedule' },
+      { key: 'dedicated', operator: 'Exists', effect: 'NoExecute' },
+      { key: 'spot', operator: 'Exists' },
+    ]);
+    expect(parseOperatorOptions([], { MOBILEPLANE_POD_TOLERATIONS: 'a=b:NoSchedule' })['pod-tolerations']).toHaveLength(
+      1,
+    );
+  });
+
   it.each([
+    [['--pod-tolerations=a=b:Sometimes'], /--pod-tolerations: "a=b:Sometimes" must be key\[=value\]/],
     [['--resync-period=soon'], /--resync-period: must be a duration/],
     [['--controllers=backend,rollouts'], /--controllers/],
     [['--lease-duration=5s', '--renew-deadline=10s'], /renew-deadline must be shorter/],

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import type { PodToleration } from '../kube/kube-object.ts';
 
 const duration = z
   .string()
@@ -19,6 +20,34 @@ const address = z
   });
 
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+const TOLERATION =
+  /^([A-Za-z0-9][-A-Za-z0-9_./]*)(?:=([-A-Za-z0-9_.]*))?(?::(NoSchedule|PreferNoSchedule|NoExecute))?$/;
+
+/** `key[=value][:Effect]`, comma-separated (kubectl taint's syntax); no value tolerates any value (Exists). */
+const tolerations = z.string().transform((text, ctx) => {
+  const result: PodToleration[] = [];
+  for (const item of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const match = TOLERATION.exec(item);
+    if (match === null) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${item}" must be key[=value][:NoSchedule|PreferNoSchedule|NoExecute]`,
+      });
+      return z.NEVER;
+    }
+    const [, key = '', value, effect] = match;
+    result.push({
+      key,
+      ...(value === undefined ? { operator: 'Exists' as const } : { operator: 'Equal' as const, value }),
+      ...(effect ? { effect: effect as PodToleration['effect'] } : {}),
+    });
+  }
+  return result;
+});
 
 /** Every flag, its environment variable and default; flags win over the environment. */
 export const OperatorOptionsSchema = z.object({
@@ -52,6 +81,12 @@ export const OperatorOptionsSchema = z.object({
     )
     .pipe(z.set(z.enum(['backend', 'environment']))),
   'runtime-image': z.string().default('ghcr.io/mobileplane/runtime'),
+  'pod-tolerations': tolerations
+    .prefault('')
+    .describe(
+      'Tolerations added to every pod template the operator renders, as key[=value][:Effect], comma-separated ' +
+        '(e.g. kwok.x-k8s.io/node=fake:NoSchedule to let test pods land on kwok nodes). Operator-wide, not a CRD field.',
+    ),
   'backoff-base': duration.prefault('500ms').describe('First retry delay of a failing key; doubles per failure.'),
   'backoff-max': duration.prefault('5m'),
   'log-level': z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),

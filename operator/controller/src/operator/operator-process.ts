@@ -99,6 +99,7 @@ export async function runOperator(options: OperatorOptions, logger: Logger): Pro
         ...common,
         namespace: options['watch-namespace'],
         defaultImage: options['runtime-image'],
+        podTolerations: options['pod-tolerations'],
       }),
     );
   }

@@ -69,6 +69,12 @@ async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The taint on the local cluster's kwok nodes (fake nodes for scale tests). The pods these suites make the
+ * operator create exist to exercise the operator, not the node, so every operator started here tolerates it.
+ */
+export const KWOK_TOLERATION = 'kwok.x-k8s.io/node=fake:NoSchedule';
+
 /** A running operator process. */
 export interface OperatorProcess {
   child: ChildProcess;
@@ -86,7 +92,8 @@ export interface OperatorProcess {
 
 /**
  * Starts `node operator/controller/src/main.ts` against the test control plane. `flags` are added after the
- * defaults: no leader election unless asked, reconcile only `namespace`, the backend controller only.
+ * defaults: no leader election unless asked, reconcile only `namespace`, the backend controller only, pods
+ * tolerate the kwok nodes' taint.
  */
 export async function startOperator(
   flags: Record<string, string | number | boolean>,
@@ -99,6 +106,7 @@ export async function startOperator(
     'leader-elect': false,
     controllers: 'backend',
     'log-level': 'info',
+    'pod-tolerations': KWOK_TOLERATION,
     ...flags,
   };
   const args = [MAIN, ...Object.entries(all).map(([k, v]) => `--${k}=${v}`)];
