@@ -29,6 +29,30 @@ export interface ComponentHealth {
   status: ComponentStatus;
 }
 
+/** The part of a Deployment's status that componentHealth reads: all the operator caches of it. */
+export function deploymentStatusView(status: unknown): DeploymentView['status'] {
+  const s = (status ?? {}) as NonNullable<DeploymentView['status']>;
+  const view: NonNullable<DeploymentView['status']> = {};
+  for (const field of [
+    'observedGeneration',
+    'replicas',
+    'updatedReplicas',
+    'readyReplicas',
+    'availableReplicas',
+  ] as const) {
+    if (s[field] !== undefined) view[field] = s[field];
+  }
+  if (s.conditions !== undefined) {
+    view.conditions = s.conditions.map(({ type, status: conditionStatus, reason, message }) => ({
+      type,
+      status: conditionStatus,
+      ...(reason !== undefined ? { reason } : {}),
+      ...(message !== undefined ? { message } : {}),
+    }));
+  }
+  return view;
+}
+
 /**
  * Whether a component's Deployment has finished rolling out and is Available — `kubectl rollout status`'s
  * rules: the controller observed the latest generation, every replica runs the new template, the old ones are

@@ -15,7 +15,15 @@ export const REASONS = {
     meaning:
       'A component Deployment reports ReplicaFailure (e.g. pods refused by a ResourceQuota) or ProgressDeadlineExceeded; waiting alone will not make it Available.',
   },
-  NamespaceReady: { severity: 'info', meaning: 'The environment namespace and its guardrails are applied.' },
+  NamespaceReady: {
+    severity: 'info',
+    meaning: 'The environment namespace and its guardrails are applied and its ResourceQuota enforces every resource.',
+  },
+  QuotaPending: {
+    severity: 'info',
+    meaning:
+      'The ResourceQuota is applied but the quota controller has not yet counted every resource in `hard`; the API server would refuse those objects ("status unknown for quota") until it has.',
+  },
   // Degraded, transient (retried with per-key exponential backoff)
   SecretNotFound: {
     severity: 'transient',

@@ -1,6 +1,7 @@
 import { SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { Informer } from '../informer/informer.ts';
+import { stableStringify } from '../apply/object-applier.ts';
 import { objectKey, type KubeObject } from '../kube/kube-object.ts';
 import type { OperatorMetrics } from '../observability/operator-metrics.ts';
 import type { RateLimiterOptions } from '../workqueue/rate-limiter.ts';
@@ -32,9 +33,13 @@ export interface ControllerOptions {
   /** Every key of the primary informer is queued again this often (0: never). */
   resyncMs: number;
   rateLimiter?: RateLimiterOptions;
+  /** Delay that merges a burst of related-object events into one reconcile (default 1 s). */
+  coalesceMs?: number;
   metrics: OperatorMetrics;
   logger: Logger;
 }
+
+const DEFAULT_COALESCE_MS = 1_000;
 
 const tracer = trace.getTracer('@mobileplane/operator');
 
@@ -48,6 +53,8 @@ export class Controller {
   readonly queue: WorkQueue;
   readonly #options: ControllerOptions;
   #primary: Informer | undefined;
+  /** Keys whose last reconcile failed terminally: resyncs skip them until the object or a dependency changes. */
+  readonly #terminal = new Set<string>();
 
   constructor(options: ControllerOptions) {
     this.name = options.name;
@@ -66,15 +73,34 @@ export class Controller {
     this.#primary = informer as unknown as Informer;
     informer.onEvent((type, object, old) => {
       if (type === 'update' && old !== undefined && onlyStatusChanged(old, object)) return;
-      this.queue.add(toKey(object));
+      const key = toKey(object);
+      this.#terminal.delete(key);
+      this.queue.add(key);
     });
   }
 
-  /** A kind the controller owns or depends on: every event queues the keys `toKeys` maps the object to. */
-  watchRelated<T extends KubeObject>(informer: Informer<T>, toKeys: (object: T) => string[]): void {
-    informer.onEvent((_type, object, old) => {
-      for (const key of toKeys(object)) this.queue.add(key);
-      if (old !== undefined) for (const key of toKeys(old)) this.queue.add(key);
+  /**
+   * A kind the controller owns or depends on: an add or a delete queues the keys `toKeys` maps the object to; an
+   * update only when `changed(old, object)` says it touches something the reconcile reads (by default anything
+   * but status: status written by other controllers, such as a PodDisruptionBudget's, never re-queues the
+   * owner). Keys are queued `coalesceMs` after the first event, so the burst of updates a Deployment goes
+   * through while it rolls out becomes one reconcile.
+   */
+  watchRelated<T extends KubeObject>(
+    informer: Informer<T>,
+    toKeys: (object: T) => string[],
+    options: { changed?: (old: T, object: T) => boolean } = {},
+  ): void {
+    const changed = options.changed ?? specOrMetadataChanged;
+    const coalesceMs = this.#options.coalesceMs ?? DEFAULT_COALESCE_MS;
+    informer.onEvent((type, object, old) => {
+      if (type === 'update' && old !== undefined && !changed(old, object)) return;
+      const keys = new Set(toKeys(object));
+      if (old !== undefined) for (const key of toKeys(old)) keys.add(key);
+      for (const key of keys) {
+        this.#terminal.delete(key);
+        this.queue.addAfter(key, coalesceMs);
+      }
     });
   }
 
@@ -93,8 +119,9 @@ export class Controller {
         ? setInterval(() => {
             for (const object of this.#primary?.list() ?? []) {
               const key = objectKey(object);
-              // A key waiting out its backoff is already scheduled: a resync must not shortcut the backoff.
-              if (this.queue.retries(key) === 0) this.queue.add(key);
+              // A key waiting out its backoff is already scheduled: a resync must not shortcut the backoff. A
+              // terminal failure waits for a change of the object or of what it depends on, not for the clock.
+              if (this.queue.retries(key) === 0 && !this.#terminal.has(key)) this.queue.add(key);
             }
           }, resyncMs)
         : undefined;
@@ -132,6 +159,7 @@ export class Controller {
         try {
           const result = await reconciler.reconcile({ controller: name, key, logger, span, metrics });
           this.queue.forget(key);
+          this.#terminal.delete(key);
           if (result?.requeueAfterMs !== undefined) {
             this.queue.addAfter(key, result.requeueAfterMs);
             metrics.reconcileTotal.inc({ controller: name, result: 'requeue_after' });
@@ -146,6 +174,7 @@ export class Controller {
           if (error instanceof ReconcileError && error.terminal) {
             metrics.terminalReconcileErrors.inc({ controller: name });
             this.queue.forget(key);
+            this.#terminal.add(key);
             logger.warn({ reason: error.reason, err: error.message }, 'reconcile failed (terminal, not retried)');
           } else {
             const retryInMs = this.queue.addRateLimited(key);
@@ -173,4 +202,19 @@ export function onlyStatusChanged(old: KubeObject, object: KubeObject): boolean 
     JSON.stringify(a.labels ?? {}) === JSON.stringify(b.labels ?? {}) &&
     JSON.stringify(a.annotations ?? {}) === JSON.stringify(b.annotations ?? {})
   );
+}
+
+/**
+ * True when an update of a related object changed more than its status and bookkeeping: what the owner set
+ * (spec, data, labels, annotations, owner references) or its deletion. Objects without a generation (ConfigMap,
+ * ServiceAccount, Service) are compared field by field.
+ */
+export function specOrMetadataChanged(old: KubeObject, object: KubeObject): boolean {
+  return stableStringify(withoutBookkeeping(old)) !== stableStringify(withoutBookkeeping(object));
+}
+
+function withoutBookkeeping(object: KubeObject): KubeObject {
+  const { status: _status, metadata, ...rest } = object;
+  const { resourceVersion: _rv, managedFields: _mf, generation: _g, ...meta } = metadata;
+  return { ...rest, metadata: meta };
 }

@@ -1,16 +1,17 @@
 import type { Logger } from 'pino';
 import { ObjectApplier } from '../apply/object-applier.ts';
-import type { ControllerSetup } from '../backend/backend-controller.ts';
-import { Controller } from '../controller/controller.ts';
+import { Controller, specOrMetadataChanged } from '../controller/controller.ts';
 import type { EventRecorder } from '../controller/event-recorder.ts';
-import { Informer } from '../informer/informer.ts';
+import { informerFactory, ownerKeys, type ControllerSetup } from '../controller/owned-informers.ts';
+import { stripBookkeeping } from '../informer/informer.ts';
 import type { KubeClient } from '../kube/kube-client.ts';
-import { objectKey } from '../kube/kube-object.ts';
-import { resourceKind, type KindName } from '../kube/resource-kinds.ts';
+import { objectKey, type KubeObject } from '../kube/kube-object.ts';
+import type { KindName } from '../kube/resource-kinds.ts';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../managed-labels.ts';
 import type { OperatorMetrics } from '../observability/operator-metrics.ts';
 import type { RateLimiterOptions } from '../workqueue/rate-limiter.ts';
 import { EnvironmentReconciler } from './environment-reconciler.ts';
+import { quotaStatusView } from './quota-readiness.ts';
 
 export const ENVIRONMENT_OWNED_KINDS: KindName[] = [
   'Namespace',
@@ -33,18 +34,14 @@ export function createEnvironmentController(deps: {
   rateLimiter: RateLimiterOptions;
   selector: string | undefined;
 }): ControllerSetup {
-  const informer = (kind: KindName, labelSelector?: string) => {
-    const resource = resourceKind(kind);
-    return new Informer(deps.client, {
-      resource,
-      labelSelector,
-      logger: deps.logger,
-      onRelist: () => deps.metrics.informerRelists.inc({ resource: resource.plural }),
-      onWatchError: () => deps.metrics.informerWatchErrors.inc({ resource: resource.plural }),
-    });
-  };
-  const environments = informer('MobileEnvironment', deps.selector);
-  const owned = new Map(ENVIRONMENT_OWNED_KINDS.map((kind) => [kind as string, informer(kind, OWNED_SELECTOR)]));
+  const informer = informerFactory(deps);
+  const environments = informer('MobileEnvironment', { labelSelector: deps.selector });
+  const owned = new Map(
+    ENVIRONMENT_OWNED_KINDS.map((kind) => [
+      kind as string,
+      informer(kind, { labelSelector: OWNED_SELECTOR, transform: cachedChild }),
+    ]),
+  );
   const applier = new ObjectApplier({
     client: deps.client,
     informers: owned,
@@ -61,13 +58,25 @@ export function createEnvironmentController(deps: {
     logger: deps.logger,
   });
   controller.watchPrimary(environments, objectKey);
-  for (const child of owned.values()) {
-    controller.watchRelated(child, (object) => {
-      const owner = object.metadata.ownerReferences?.find(
-        (ref) => ref.controller === true && ref.kind === 'MobileEnvironment',
-      );
-      return owner === undefined ? [] : [owner.name];
-    });
+  for (const [kind, child] of owned) {
+    controller.watchRelated(
+      child,
+      ownerKeys('MobileEnvironment', false),
+      // The quota's status decides Ready (QuotaPending): its changes matter, other kinds' status does not.
+      kind === 'ResourceQuota'
+        ? {
+            changed: (old, object) =>
+              specOrMetadataChanged(old, object) || JSON.stringify(old.status) !== JSON.stringify(object.status),
+          }
+        : {},
+    );
   }
   return { controller, informers: [environments, ...owned.values()] };
+}
+
+/** What the environment controller caches of a child: no status, except what a ResourceQuota enforces. */
+export function cachedChild(object: KubeObject): KubeObject {
+  const { status, ...rest } = stripBookkeeping(object);
+  if (object.kind !== 'ResourceQuota' || status === undefined) return rest;
+  return { ...rest, status: quotaStatusView(status) };
 }

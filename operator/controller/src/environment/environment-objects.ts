@@ -9,6 +9,8 @@ import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, labelValue } from '../managed-label
 export const TIER_LABEL = 'mobileplane.io/tier';
 export const TEAM_LABEL = 'mobileplane.io/team';
 export const ENVIRONMENT_LABEL = 'mobileplane.io/environment';
+/** The environment's ResourceQuota. */
+export const QUOTA_NAME = 'mobileplane-quota';
 
 interface Amounts {
   cpu: string;
@@ -134,7 +136,7 @@ export function environmentObjects(environment: KubeObject, spec: MobileEnvironm
     ...(quota?.storage !== undefined ? { 'requests.storage': String(quota.storage) } : {}),
   };
   new kplus.k8s.KubeResourceQuota(chart, 'quota', {
-    metadata: meta('mobileplane-quota'),
+    metadata: meta(QUOTA_NAME),
     spec: { hard: quantities(hard) },
   });
 

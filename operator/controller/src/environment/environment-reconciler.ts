@@ -10,7 +10,8 @@ import type { Informer } from '../informer/informer.ts';
 import type { KubeClient } from '../kube/kube-client.ts';
 import { controllerUid, type KubeObject } from '../kube/kube-object.ts';
 import { resourceKind } from '../kube/resource-kinds.ts';
-import { environmentNamespace, environmentObjects } from './environment-objects.ts';
+import { QUOTA_NAME, environmentNamespace, environmentObjects } from './environment-objects.ts';
+import { uncoveredQuotaResources } from './quota-readiness.ts';
 
 export interface EnvironmentReconcilerOptions {
   client: KubeClient;
@@ -20,7 +21,9 @@ export interface EnvironmentReconcilerOptions {
 }
 
 /**
- * Reconciles one MobileEnvironment: get → validate → claim namespace → build → apply → prune → status. The
+ * Reconciles one MobileEnvironment: get → validate → claim namespace → build → apply → prune → check quota →
+ * status. Ready waits for the quota controller to enforce every quota resource (QuotaPending), so a client that
+ * waits for Ready can create a MobileBackend at once. The
  * operator never adopts a Namespace someone else created (terminal NamespaceConflict): taking it over would
  * let a MobileEnvironment delete another team's namespace through garbage collection.
  */
@@ -51,13 +54,29 @@ export class EnvironmentReconciler implements Reconciler {
           'reconciled',
         );
       }
-      const message = `Namespace ${ns} with quota, limits, default-deny network policies and ${spec.groups?.length ?? 0} group bindings is applied.`;
-      await step(ctx, 'status', () =>
-        this.#status(environment, ns, [
-          { type: 'Ready', status: 'True', reason: 'NamespaceReady', message },
-          { type: 'Degraded', status: 'False', reason: 'NotDegraded', message: 'The last reconcile succeeded.' },
-        ]),
-      );
+      const pending = await step(ctx, 'check-quota', () => this.#uncoveredQuota(ns, desired));
+      const notDegraded = {
+        type: 'Degraded',
+        status: 'False',
+        reason: 'NotDegraded',
+        message: 'The last reconcile succeeded.',
+      } as const;
+      const ready: ConditionUpdate =
+        pending.length > 0
+          ? {
+              type: 'Ready',
+              status: 'False',
+              reason: 'QuotaPending',
+              message: `ResourceQuota ${QUOTA_NAME} does not enforce ${pending.join(', ')} yet (the quota controller has not counted them): creating them would be refused.`,
+            }
+          : {
+              type: 'Ready',
+              status: 'True',
+              reason: 'NamespaceReady',
+              message: `Namespace ${ns} with quota, limits, default-deny network policies and ${spec.groups?.length ?? 0} group bindings is applied.`,
+            };
+      // No requeue while the quota is pending: its status change re-queues the environment.
+      await step(ctx, 'status', () => this.#status(environment, ns, [ready, notDegraded]));
       return undefined;
     } catch (thrown) {
       const error = asReconcileError(thrown);
@@ -67,6 +86,12 @@ export class EnvironmentReconciler implements Reconciler {
       ]).catch((statusError: unknown) => ctx.logger.warn({ err: statusError }, 'writing the Degraded status failed'));
       throw error;
     }
+  }
+
+  #uncoveredQuota(namespace: string, desired: readonly KubeObject[]): string[] {
+    const quota = desired.find((o) => o.kind === 'ResourceQuota' && o.metadata.name === QUOTA_NAME);
+    const hard = ((quota?.spec as { hard?: Record<string, string> } | undefined)?.hard ?? {}) as Record<string, string>;
+    return uncoveredQuotaResources(this.#o.applier.live('ResourceQuota', `${namespace}/${QUOTA_NAME}`), hard);
   }
 
   async #claimNamespace(environment: KubeObject, name: string): Promise<void> {

@@ -6,7 +6,7 @@ import type { ResourceKind } from '../kube/resource-kinds.ts';
 export type InformerEventType = 'add' | 'update' | 'delete';
 export type InformerHandler<T extends KubeObject> = (type: InformerEventType, object: T, old?: T) => void;
 
-export interface InformerOptions {
+export interface InformerOptions<T extends KubeObject = KubeObject> {
   resource: ResourceKind;
   namespace?: string | undefined;
   labelSelector?: string | undefined;
@@ -18,6 +18,11 @@ export interface InformerOptions {
   idleMs?: number;
   /** Reconnect backoff: first delay, doubled per consecutive failure up to the max. */
   backoffMs?: { initial: number; max: number };
+  /**
+   * Shrinks an object before it is cached (and handed to handlers): drop what the operator never reads. The
+   * default drops managedFields and kubectl's last-applied-configuration annotation.
+   */
+  transform?: (object: T) => T;
   logger: Logger;
   onRelist?: () => void;
   onWatchError?: () => void;
@@ -37,7 +42,8 @@ const sleep = (ms: number, signal: AbortSignal) =>
  */
 export class Informer<T extends KubeObject = KubeObject> {
   readonly #client: KubeClient;
-  readonly #options: InformerOptions;
+  readonly #options: InformerOptions<T>;
+  readonly #transform: (object: T) => T;
   readonly #store = new Map<string, T>();
   readonly #handlers: InformerHandler<T>[] = [];
   readonly #synced: Promise<void>;
@@ -45,9 +51,10 @@ export class Informer<T extends KubeObject = KubeObject> {
   #hasSynced = false;
   #lastContact = Date.now();
 
-  constructor(client: KubeClient, options: InformerOptions) {
+  constructor(client: KubeClient, options: InformerOptions<T>) {
     this.#client = client;
     this.#options = options;
+    this.#transform = options.transform ?? stripBookkeeping;
     this.#synced = new Promise((resolve) => (this.#markSynced = resolve));
   }
 
@@ -92,10 +99,16 @@ export class Informer<T extends KubeObject = KubeObject> {
   observeWrite(object: T, basedOn: string | undefined): void {
     const key = objectKey(object);
     const cached = this.#store.get(key);
-    if (cached === undefined || cached.metadata.resourceVersion === basedOn) this.#store.set(key, strip(object));
+    if (cached === undefined || cached.metadata.resourceVersion === basedOn)
+      this.#store.set(key, this.#transform(object));
   }
 
-  /** Lists and watches until `signal` aborts. */
+  /**
+   * Lists and watches until `signal` aborts. A watch that ends normally (server timeout) resumes from the last
+   * resourceVersion; 410 Gone re-lists at once; any other failure (403 while RBAC is being fixed, "too large
+   * resource version", a dropped connection, a silent watch) re-lists after a jittered exponential backoff, as
+   * client-go's reflector does: the cache may have missed events, and only a list repairs that.
+   */
   async run(signal: AbortSignal): Promise<void> {
     const { logger } = this.#options;
     const backoff = this.#options.backoffMs ?? { initial: 800, max: 30_000 };
@@ -107,9 +120,9 @@ export class Informer<T extends KubeObject = KubeObject> {
         resourceVersion = await this.#watch(resourceVersion, signal, () => (failures = 0));
       } catch (error) {
         if (signal.aborted) break;
+        resourceVersion = undefined;
         if (error instanceof KubeApiError && error.code === 410) {
           logger.info({ resource: this.#options.resource.plural }, 'watch expired (410 Gone): re-listing');
-          resourceVersion = undefined;
           continue;
         }
         failures++;
@@ -117,15 +130,15 @@ export class Informer<T extends KubeObject = KubeObject> {
         const delay = Math.min(backoff.initial * 2 ** (failures - 1), backoff.max) * (0.8 + Math.random() * 0.4);
         logger.warn(
           { resource: this.#options.resource.plural, err: error, retryInMs: Math.round(delay) },
-          'list/watch failed',
+          'list/watch failed: re-listing after a backoff',
         );
         await sleep(delay, signal);
       }
     }
   }
 
-  /** Returns the resourceVersion to watch from next; `undefined` asks for a re-list. */
-  async #watch(from: string, signal: AbortSignal, onContact: () => void): Promise<string | undefined> {
+  /** Watches until the server ends the watch; returns the resourceVersion to resume from. */
+  async #watch(from: string, signal: AbortSignal, onContact: () => void): Promise<string> {
     const base = this.#options.watchTimeoutSeconds ?? 300;
     let resourceVersion = from;
     const events = this.#client.watch(this.#options.resource, {
@@ -141,7 +154,6 @@ export class Informer<T extends KubeObject = KubeObject> {
       onContact();
       if (event.type === 'ERROR') {
         const code = event.object.code ?? 500;
-        if (code === 410) return undefined;
         throw new KubeApiError(code, event.object.reason ?? 'WatchError', event.object.message ?? 'watch error');
       }
       const object = event.object as T;
@@ -151,9 +163,11 @@ export class Informer<T extends KubeObject = KubeObject> {
       const old = this.#store.get(key);
       if (event.type === 'DELETED') {
         this.#store.delete(key);
-        this.#emit('delete', object);
+        this.#emit('delete', this.#transform(object));
       } else {
-        const stripped = strip(object);
+        // The echo of a write this process already recorded (observeWrite): nothing new to tell the handlers.
+        if (old !== undefined && old.metadata.resourceVersion === object.metadata.resourceVersion) continue;
+        const stripped = this.#transform(object);
         this.#store.set(key, stripped);
         this.#emit(old === undefined ? 'add' : 'update', stripped, old);
       }
@@ -175,10 +189,11 @@ export class Informer<T extends KubeObject = KubeObject> {
       const key = objectKey(item);
       seen.add(key);
       const old = this.#store.get(key);
-      const stripped = strip(item);
+      if (old !== undefined && old.metadata.resourceVersion === item.metadata.resourceVersion) continue;
+      const stripped = this.#transform(item);
       this.#store.set(key, stripped);
       if (old === undefined) this.#emit('add', stripped);
-      else if (old.metadata.resourceVersion !== item.metadata.resourceVersion) this.#emit('update', stripped, old);
+      else this.#emit('update', stripped, old);
     }
     for (const [key, old] of this.#store) {
       if (!seen.has(key)) {
@@ -204,9 +219,19 @@ export class Informer<T extends KubeObject = KubeObject> {
   }
 }
 
-/** managedFields are large and unused by the operator: dropping them roughly halves the cache. */
-function strip<T extends KubeObject>(object: T): T {
-  if (object.metadata.managedFields === undefined) return object;
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * managedFields are large and unused by the operator (dropping them roughly halves the cache); kubectl's
+ * client-side apply keeps a second copy of the whole object in an annotation.
+ */
+export function stripBookkeeping<T extends KubeObject>(object: T): T {
+  const { managedFields, annotations } = object.metadata;
+  if (managedFields === undefined && annotations?.[LAST_APPLIED] === undefined) return object;
   const { managedFields: _, ...metadata } = object.metadata;
+  if (annotations?.[LAST_APPLIED] !== undefined) {
+    const { [LAST_APPLIED]: _last, ...rest } = annotations;
+    metadata.annotations = rest;
+  }
   return { ...object, metadata };
 }

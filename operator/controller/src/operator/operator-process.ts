@@ -1,7 +1,8 @@
 import type { Server } from 'node:http';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { createBackendController, type ControllerSetup } from '../backend/backend-controller.ts';
+import { createBackendController } from '../backend/backend-controller.ts';
+import type { ControllerSetup } from '../controller/owned-informers.ts';
 import { EventRecorder } from '../controller/event-recorder.ts';
 import { createEnvironmentController } from '../environment/environment-controller.ts';
 import { KubeClient } from '../kube/kube-client.ts';

@@ -48,6 +48,26 @@ describe('WorkQueue', () => {
     expect(Date.now() - started).toBeLessThan(400);
   });
 
+  it('drops a delayed add of a key that is already waiting (the waiting run will see the change)', async () => {
+    const queue = new WorkQueue();
+    queue.add('a');
+    queue.addAfter('a', 10);
+    const key = await queue.get();
+    queue.done(key!);
+    await sleep(40);
+    expect(queue.length).toBe(0);
+  });
+
+  it('keeps a delayed add of a key being processed (its run may have read the caches before the change)', async () => {
+    const queue = new WorkQueue();
+    queue.add('a');
+    const key = await queue.get();
+    queue.addAfter('a', 10);
+    queue.done(key!);
+    await sleep(40);
+    expect(queue.length).toBe(1);
+  });
+
   it('backs off exponentially per key and starts over after forget', async () => {
     let retries = 0;
     const queue = new WorkQueue({ rateLimiter: fast, metrics: { retries: () => retries++ } });

@@ -42,10 +42,14 @@ export class WorkQueue {
     this.#push(key);
   }
 
-  /** Queues `key` after `delayMs`; an earlier pending delayed add wins. */
+  /**
+   * Queues `key` after `delayMs`; an earlier pending delayed add wins. A key already waiting in the queue (and not
+   * being processed) needs nothing more: when a worker takes it, it reads the caches as they are then.
+   */
   addAfter(key: string, delayMs: number): void {
     if (this.#shuttingDown) return;
     if (delayMs <= 0) return this.add(key);
+    if (this.#dirty.has(key) && !this.#processing.has(key)) return;
     const at = Date.now() + delayMs;
     const pending = this.#delayed.get(key);
     if (pending !== undefined) {
