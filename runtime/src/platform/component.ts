@@ -1,5 +1,6 @@
 import type { Express } from 'express';
 import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
 import type { Database } from '../data/database.ts';
 import type { RuntimeConfig } from './config-schema.ts';
 import type { ReadinessCheck } from './health-router.ts';
@@ -12,6 +13,8 @@ export interface ComponentContext {
   logger: Logger;
   database: Database;
   redis: Redis | undefined;
+  /** The process's one /metrics registry; components add their own metrics to it. */
+  registry?: Registry;
 }
 
 /** A component plugs its routes into the shared app and may attach to the server (WebSocket upgrades). */

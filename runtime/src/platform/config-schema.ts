@@ -155,6 +155,20 @@ export const runtimeConfigSchema = z
       .strict()
       .prefault({}),
     api: z.object({ deprecation: deprecationSchema.optional() }).strict().prefault({}),
+    /** Feature flags (api component): a flagd flag-definition file, hot-reloaded; the operator mounts it. */
+    flags: z
+      .object({
+        /** Path of the flag configuration (flagd format); without it the api serves an empty flag set. */
+        file: z.string().min(1).optional(),
+        /** Seconds between re-reads of the file, besides the directory watch. */
+        pollSeconds: z.coerce.number().int().min(1).max(300).default(5),
+        /** Open change streams (SSE) one server accepts. */
+        maxEventStreamClients: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
+        /** OFREP `inactivityDelaySec`: how long a hidden web client keeps its change stream. */
+        inactivityDelaySeconds: z.coerce.number().int().min(0).max(86_400).default(120),
+      })
+      .strict()
+      .prefault({}),
     collections: z.record(fieldName, collectionSchema).default({}),
   })
   .strict();
