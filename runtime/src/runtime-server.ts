@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import type { DestinationStream } from 'pino';
 import { createApiComponent } from './api/api-component.ts';
 import { createAuthComponent } from './auth/auth-component.ts';
+import type { AuthComponentOptions } from './auth/auth-component.ts';
 import type { Database } from './data/database.ts';
 import { openDatabase } from './data/open-database.ts';
 import type { RuntimeComponent, ComponentContext } from './platform/component.ts';
@@ -25,6 +26,7 @@ export interface RunningRuntime {
   metrics: HttpMetrics;
   database: Database;
   server: GracefulServer;
+  component: RuntimeComponent;
   /** Drains in-flight requests, then closes the component, Redis and the database. */
   shutdown(): Promise<void>;
 }
@@ -34,23 +36,30 @@ function platformOnlyComponent(): RuntimeComponent {
   return { readiness: [], mount: () => undefined, close: async () => undefined };
 }
 
-function createComponent(context: ComponentContext, metrics: HttpMetrics): RuntimeComponent {
+/** In-process hooks for tests: the auth component's config and clock instead of the environment's. */
+export interface StartRuntimeOptions {
+  logDestination?: DestinationStream;
+  auth?: Pick<AuthComponentOptions, 'authConfig' | 'clock'>;
+}
+
+function createComponent(
+  context: ComponentContext,
+  metrics: HttpMetrics,
+  options: StartRuntimeOptions,
+): RuntimeComponent {
   switch (context.config.component) {
     case 'api':
       return createApiComponent(context);
     case 'auth':
       // Its security-event counters go to the process's one /metrics registry.
-      return createAuthComponent(context, { registry: metrics.registry });
+      return createAuthComponent(context, { ...options.auth, registry: metrics.registry });
     default:
       return platformOnlyComponent();
   }
 }
 
 /** Starts one component: config → logs, metrics, tracing → database (migrated) → Redis → HTTP server. */
-export async function startRuntime(
-  config: RuntimeConfig,
-  options: { logDestination?: DestinationStream } = {},
-): Promise<RunningRuntime> {
+export async function startRuntime(config: RuntimeConfig, options: StartRuntimeOptions = {}): Promise<RunningRuntime> {
   installTracing();
   const identity = {
     component: config.component,
@@ -68,7 +77,7 @@ export async function startRuntime(
     redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis error'));
     await redis.connect();
   }
-  const component = createComponent({ config, logger, database, redis }, metrics);
+  const component = createComponent({ config, logger, database, redis }, metrics, options);
 
   const app = express();
   app.disable('x-powered-by');
@@ -109,6 +118,7 @@ export async function startRuntime(
     metrics,
     database,
     server,
+    component,
     shutdown() {
       stopping ??= (async () => {
         await server.shutdown();

@@ -3,6 +3,10 @@ import type { AccessRule } from '../platform/config-schema.ts';
 export interface Principal {
   userId: string;
   roles: readonly string[];
+  /** The auth session the token belongs to (`sid`), when the issuer names one: revoking it ends the token. */
+  sessionId?: string | undefined;
+  /** The token's `exp` (seconds): streams opened with it close then. */
+  expiresAt?: number | undefined;
 }
 
 /** How much of a collection an operation may touch: everything, only the caller's own documents, or nothing. */

@@ -1,5 +1,8 @@
 import type { ComponentContext, RuntimeComponent } from '../platform/component.ts';
+import { Registry } from 'prom-client';
+import { createFlagsFeature } from '../flags/flags-feature.ts';
 import { requestPipeline } from '../platform/request-pipeline.ts';
+import { SessionRevocations } from '../platform/session-revocations.ts';
 import { CollectionRegistry, deprecationHeaders } from './collection-registry.ts';
 import { ChangeFeed } from './change-feed.ts';
 import { ChangeNotifier } from './change-notifier.ts';
@@ -28,6 +31,8 @@ export function createApiComponent(context: ComponentContext): RuntimeComponent 
   const limiter: RateLimiter =
     context.redis === undefined ? new MemoryRateLimiter() : new RedisRateLimiter(context.redis, `${redisPrefix}rl:`);
   const auth = config.auth;
+  // Only tokens can be revoked: without a JWKS there is nothing to listen for.
+  const revocations = auth.jwksUrl === undefined ? undefined : new SessionRevocations(database, logger);
   const authenticator =
     auth.jwksUrl === undefined
       ? undefined
@@ -39,10 +44,14 @@ export function createApiComponent(context: ComponentContext): RuntimeComponent 
           clockToleranceSeconds: auth.clockToleranceSeconds,
           jwksCooldownMs: auth.jwksCooldownSeconds * 1000,
           verifiedTokenCacheSize: auth.verifiedTokenCacheSize,
+          revocations,
         });
   const apiKeys = new Map(auth.apiKeys.map((k) => [k.sha256, k.name]));
   const notifier = new ChangeNotifier(database, logger);
-  const feed = new ChangeFeed({ database, store, collections, logger, authenticator, apiKeys });
+  const feed = new ChangeFeed({ database, store, collections, logger, authenticator, apiKeys, revocations });
+  // Listening starts now; /readyz waits for it, so no replica serves tokens before it hears revocations.
+  const revocationsStarted = revocations?.start();
+  revocationsStarted?.catch((error: unknown) => logger.error({ err: error }, 'session revocations unavailable'));
   const openApi = JSON.stringify(buildOpenApiDocument(collections, { revision: config.identity.revision }));
   const sweeper = setInterval(
     () => {
@@ -53,9 +62,12 @@ export function createApiComponent(context: ComponentContext): RuntimeComponent 
   sweeper.unref();
   const versionHeaders = Object.entries(deprecationHeaders(config.api.deprecation));
   const limits = config.rateLimits;
+  // Feature flags over OFREP (runtime/src/flags, docs/decisions/0500).
+  const flags = createFlagsFeature({ config, logger, registry: context.registry ?? new Registry() });
 
   return {
-    readiness: [],
+    readiness:
+      revocationsStarted === undefined ? [] : [{ name: 'session-revocations', check: () => revocationsStarted }],
     mount(app) {
       // The /v1 pipeline, in order: version headers, per-IP limit (before any token work), who is calling,
       // per-user and per-API-key limits. Routes follow.
@@ -88,14 +100,24 @@ export function createApiComponent(context: ComponentContext): RuntimeComponent 
         compressionThresholdBytes: config.server.compressionThresholdBytes,
       });
       feed.mountSse(app);
+      // OFREP behind the same caller steps as /v1 (no version headers: OFREP is versioned in its path).
+      flags.mount(app, [
+        rateLimitStep(limiter, policy('ip', limits.ip), (req) => req.ip ?? req.socket.remoteAddress, logger),
+        identifyStep({ authenticator, apiKeys }),
+        rateLimitStep(limiter, policy('user', limits.user), (_req, res) => identityOf(res).principal?.userId, logger),
+        rateLimitStep(limiter, policy('api-key', limits.apiKey), (_req, res) => identityOf(res).apiKey, logger),
+      ]);
     },
     attach(server) {
       feed.attachWebSocket(server);
+      flags.attach(server);
     },
     async close() {
       clearInterval(sweeper);
+      flags.close();
       await notifier.close();
       await feed.close();
+      await revocations?.close();
       await limiter.close();
     },
   };

@@ -8,6 +8,7 @@ import { AppError } from '../platform/error-catalog.ts';
 import type { GracefulServer } from '../platform/http-server.ts';
 import type { Logger } from '../platform/logger.ts';
 import { PROBLEM_CONTENT_TYPE } from '../platform/problem-details.ts';
+import type { SessionRevocations } from '../platform/session-revocations.ts';
 import type { Principal } from './access-policy.ts';
 import { requireAccess } from './collection-registry.ts';
 import type { CollectionRegistry } from './collection-registry.ts';
@@ -21,6 +22,17 @@ import type { JwtAuthenticator } from './jwt-authenticator.ts';
 import { identityOf, resolveIdentity } from './request-identity.ts';
 
 export const EVENTS_PATH = '/v1/collections/:collection/events';
+
+/** Why the server ended a stream; SSE sends it as a last `end` event, WebSocket as the close code and reason. */
+export type StreamEndReason = 'shutdown' | 'token-expired' | 'session-revoked' | 'error' | 'client-closed';
+/** RFC 6455 §7.4.2: 4000–4999 are the application's; 1001 going away, 1011 server error. */
+export const SOCKET_CLOSE_CODES: Record<StreamEndReason, number> = {
+  shutdown: 1001,
+  'token-expired': 4001,
+  'session-revoked': 4002,
+  error: 1011,
+  'client-closed': 1000,
+};
 const SOCKET_PATH = /^\/v1\/collections\/([^/?]+)\/socket$/;
 const BATCH = 100;
 const HEARTBEAT_MS = 20_000;
@@ -133,6 +145,7 @@ export class ChangeFeed {
     logger: Logger;
     authenticator: JwtAuthenticator | undefined;
     apiKeys: ReadonlyMap<string, string>;
+    revocations?: Pick<SessionRevocations, 'watch'> | undefined;
   };
   private readonly subscribers = new Set<FeedSubscriber>();
   private readonly closers = new Set<() => void>();
@@ -166,7 +179,7 @@ export class ChangeFeed {
     principal: Principal | undefined,
     since: ChangeCursor | undefined,
     deliver: (change: ChangeBody, id: string) => Promise<void>,
-    close: () => void,
+    close: (reason: StreamEndReason) => void,
   ): Promise<() => void> {
     const collection = this.options.collections.get(collectionName);
     const scope = requireAccess(collection, 'read', principal);
@@ -179,16 +192,51 @@ export class ChangeFeed {
       deliver,
       onError: (error) => {
         this.options.logger.warn({ err: error }, 'change feed subscriber failed');
-        close();
+        close('error');
       },
     });
+    const shutdown = () => close('shutdown');
     this.subscribers.add(subscriber);
-    this.closers.add(close);
+    this.closers.add(shutdown);
+    const endLifetime = this.watchTokenLifetime(principal, close);
     subscriber.wake();
     return () => {
+      endLifetime();
       subscriber.stop();
       this.subscribers.delete(subscriber);
-      this.closers.delete(close);
+      this.closers.delete(shutdown);
+    };
+  }
+
+  /**
+   * A stream lives no longer than the token that opened it: it ends at the token's `exp` and when the auth
+   * component revokes the token's session (docs/decisions/0750). The client reconnects with a fresh token and
+   * resumes from its last event id.
+   */
+  private watchTokenLifetime(principal: Principal | undefined, close: (reason: StreamEndReason) => void): () => void {
+    if (principal === undefined) return () => undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const expiresAt = principal.expiresAt;
+    if (expiresAt !== undefined) {
+      const arm = () => {
+        const delay = expiresAt * 1000 - Date.now();
+        if (delay <= 0) {
+          close('token-expired');
+          return;
+        }
+        // setTimeout fires at once beyond 2^31-1 ms; a longer-lived token re-arms the timer.
+        timer = setTimeout(arm, Math.min(delay, 2 ** 31 - 1));
+        timer.unref();
+      };
+      arm();
+    }
+    const unwatch =
+      principal.sessionId === undefined || this.options.revocations === undefined
+        ? () => undefined
+        : this.options.revocations.watch(principal.sessionId, () => close('session-revoked'));
+    return () => {
+      clearTimeout(timer);
+      unwatch();
     };
   }
 
@@ -212,9 +260,14 @@ export class ChangeFeed {
         });
       let unsubscribe: (() => void) | undefined;
       let heartbeat: NodeJS.Timeout | undefined;
-      const close = () => {
+      let ended = false;
+      const close = (reason: StreamEndReason) => {
+        if (ended) return;
+        ended = true;
         clearInterval(heartbeat);
         unsubscribe?.();
+        // A last event says why, so a client can tell "get a fresh token" from a server going away.
+        if (res.headersSent && !res.writableEnded) res.write(`event: end\ndata: ${JSON.stringify({ reason })}\n\n`);
         res.end();
       };
       this.subscribe(
@@ -226,13 +279,17 @@ export class ChangeFeed {
       ).then(
         (unsub) => {
           unsubscribe = unsub;
+          if (ended) {
+            unsub();
+            return;
+          }
           res.status(200).setHeader('content-type', 'text/event-stream; charset=utf-8');
           res.setHeader('cache-control', 'no-cache');
           res.setHeader('x-accel-buffering', 'no');
           res.flushHeaders();
           res.write('retry: 2000\n\n');
           heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
-          req.on('close', close);
+          req.on('close', () => close('client-closed'));
         },
         (error: unknown) => next(error),
       );
@@ -269,11 +326,14 @@ export class ChangeFeed {
     const since = sinceText === null || sinceText === '' ? undefined : decodeChangeCursor(sinceText);
     requireAccess(this.options.collections.get(collection), 'read', identity.principal);
     this.wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-      const close = () => ws.close(1001, 'server shutting down');
+      const close = (reason: StreamEndReason) => ws.close(SOCKET_CLOSE_CODES[reason], reason);
       const send = (change: ChangeBody, id: string) =>
         new Promise<void>((resolve) => ws.send(JSON.stringify({ id, change }), () => resolve()));
       this.subscribe(collection, identity.principal, since, send, close).then(
-        (unsubscribe) => ws.on('close', unsubscribe),
+        (unsubscribe) => {
+          if (ws.readyState !== ws.OPEN) unsubscribe();
+          else ws.on('close', unsubscribe);
+        },
         () => ws.close(1011, 'subscription failed'),
       );
       ws.on('message', () => undefined); // the feed is one-way; client messages are ignored

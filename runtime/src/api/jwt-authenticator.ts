@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, customFetch, errors, jwtVerify } from 'jose';
 import type { JWTPayload } from 'jose';
 import { AppError } from '../platform/error-catalog.ts';
+import type { SessionRevocations } from '../platform/session-revocations.ts';
 import { tracedFetch } from '../platform/tracing.ts';
 import type { Principal } from './access-policy.ts';
 import { VerifiedTokenCache } from './verified-token-cache.ts';
@@ -15,6 +16,8 @@ export interface JwtSettings {
   jwksCooldownMs?: number;
   /** Verified tokens remembered until they expire (0: verify every request); see VerifiedTokenCache. */
   verifiedTokenCacheSize?: number;
+  /** Sessions the auth component revoked: their tokens are refused before `exp` (docs/decisions/0750). */
+  revocations?: Pick<SessionRevocations, 'isRevoked'>;
 }
 
 /** Asymmetric algorithms only: a JWKS never holds shared secrets, and `none`/HS* must never verify. */
@@ -68,7 +71,7 @@ export class JwtAuthenticator {
     const nowSeconds = Math.floor(Date.now() / 1000);
     if (this.jwks.fresh) {
       const cached = this.verified.get(token, nowSeconds, this.settings.clockToleranceSeconds, this.keySetGeneration);
-      if (cached !== undefined) return cached;
+      if (cached !== undefined) return this.unlessRevoked(cached);
     }
     // Remembered only if no key-set fetch was in flight or began while the token was checked: it may have been
     // checked against keys that the fetch removes.
@@ -88,12 +91,22 @@ export class JwtAuthenticator {
       throw new AppError('unavailable', 'the token issuer could not be reached');
     }
     const roles = payload[this.settings.rolesClaim];
+    const sid = payload['sid'];
     const principal: Principal = Object.freeze({
       userId: payload.sub as string,
       roles: Object.freeze(Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string') : []),
+      sessionId: typeof sid === 'string' && sid !== '' ? sid : undefined,
+      expiresAt: payload.exp as number,
     });
     if (generation === this.keySetGeneration && !this.jwks.reloading)
       this.verified.set(token, principal, payload.exp as number, generation);
+    return this.unlessRevoked(principal);
+  }
+
+  /** Plain requests honour revocation too: one map lookup per request (decision 0750). */
+  private unlessRevoked(principal: Principal): Principal {
+    if (principal.sessionId !== undefined && this.settings.revocations?.isRevoked(principal.sessionId))
+      throw new AppError('invalid-token', 'the session of this token was revoked', { headers: INVALID_TOKEN });
     return principal;
   }
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { parseBearerToken } from '../platform/bearer-token.ts';
 import { AppError } from '../platform/error-catalog.ts';
 import type { Principal } from './access-policy.ts';
 import type { JwtAuthenticator } from './jwt-authenticator.ts';
@@ -29,12 +30,12 @@ export interface IdentitySource {
 export function bearerToken(req: IdentitySource, allowQuery: boolean): string | undefined {
   const header = req.headers.authorization;
   if (header !== undefined) {
-    const match = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i.exec(header);
-    if (match === null)
+    const token = parseBearerToken(header);
+    if (token === undefined)
       throw new AppError('invalid-token', 'use Authorization: Bearer <token>', {
         headers: { 'www-authenticate': 'Bearer' },
       });
-    return match[1];
+    return token;
   }
   if (allowQuery) {
     const token = new URL(req.url ?? '/', 'http://x').searchParams.get('access_token');

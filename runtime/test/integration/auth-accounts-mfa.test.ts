@@ -2,12 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../../src/auth/mfa/totp-policy.ts';
 import { MOBILE_CLIENT_ID, startAuthServer } from './support/auth-test-server.ts';
 import type { AuthTestServer } from './support/auth-test-server.ts';
+import { BACKENDS } from './support/test-database.ts';
 import { browserLogin, discoverAsMobileApp, exchangeCode } from './support/native-app-login.ts';
 import { jsonRequest } from './support/test-runtime.ts';
 
 const device = { installationId: 'accounts-device-01', name: 'Pixel', platform: 'android' };
 
-describe('first-party accounts, MFA, step-up and RBAC', () => {
+describe.each(BACKENDS)('first-party accounts, MFA, step-up and RBAC on $name', (backend) => {
   let auth: AuthTestServer;
   const post = (path: string, body: unknown, token?: string) =>
     fetch(
@@ -17,7 +18,7 @@ describe('first-party accounts, MFA, step-up and RBAC', () => {
   const outbox = (email: string) => auth.component.services.outbox.pending(email);
 
   beforeAll(async () => {
-    auth = await startAuthServer();
+    auth = await startAuthServer({}, backend);
   });
   afterAll(async () => {
     await auth?.stop();

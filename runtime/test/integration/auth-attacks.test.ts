@@ -20,7 +20,7 @@ import type { TestRuntime } from './support/test-runtime.ts';
 const EMAIL = 'victim@example.com';
 const PASSWORD = 'a perfectly fine passphrase';
 
-describe('auth attack suite', () => {
+describe.each(BACKENDS)('auth attack suite on $name', (backend) => {
   let auth: AuthTestServer;
   let api: TestRuntime;
   let apiDatabase: TestDatabase;
@@ -29,12 +29,15 @@ describe('auth attack suite', () => {
 
   beforeAll(async () => {
     // Throttle delays far longer than the suite runs, so the counts below do not depend on timing.
-    auth = await startAuthServer({
-      tokens: { reuseGraceSeconds: 5 },
-      throttle: { baseDelaySeconds: 60, maxDelaySeconds: 900 },
-    });
+    auth = await startAuthServer(
+      {
+        tokens: { reuseGraceSeconds: 5 },
+        throttle: { baseDelaySeconds: 60, maxDelaySeconds: 900 },
+      },
+      backend,
+    );
     userId = await auth.createUser(EMAIL, PASSWORD);
-    apiDatabase = await BACKENDS.find((b) => b.name === 'postgres')!.create();
+    apiDatabase = await backend.create();
     api = await startApiTrusting(auth, apiDatabase);
     config = await discoverAsMobileApp(auth.url);
   });

@@ -15,7 +15,7 @@ function kidOf(jwt: string): string {
   return (JSON.parse(Buffer.from(jwt.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid;
 }
 
-describe('signing-key rotation with requests in flight', () => {
+describe.each(BACKENDS)('signing-key rotation with requests in flight on $name', (backend) => {
   let auth: AuthTestServer;
   let apiDatabase: TestDatabase;
   const apis: TestRuntime[] = [];
@@ -56,9 +56,9 @@ describe('signing-key rotation with requests in flight', () => {
     );
 
   beforeAll(async () => {
-    auth = await startAuthServer({ keys: { prePublishSeconds: COOLDOWN_SECONDS + 1 } });
+    auth = await startAuthServer({ keys: { prePublishSeconds: COOLDOWN_SECONDS + 1 } }, backend);
     await auth.createUser(EMAIL, PASSWORD);
-    apiDatabase = await BACKENDS.find((b) => b.name === 'postgres')!.create();
+    apiDatabase = await backend.create();
   });
   afterAll(async () => {
     for (const api of apis) await api.stop();

@@ -6,6 +6,7 @@ import Provider from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAuthServer } from './support/auth-test-server.ts';
 import type { AuthTestServer } from './support/auth-test-server.ts';
+import { BACKENDS } from './support/test-database.ts';
 import { BrowserSession } from './support/browser-session.ts';
 import { discoverAsMobileApp, exchangeCode } from './support/native-app-login.ts';
 import * as oidc from 'openid-client';
@@ -69,72 +70,78 @@ async function startUpstream(account: { sub: string; email: string; emailVerifie
 
 const SECRET = 'upstream-client-secret-for-tests-0001';
 
-describe('upstream identity provider (openid-client against a real oidc-provider)', () => {
-  let auth: AuthTestServer;
-  let upstream: Awaited<ReturnType<typeof startUpstream>>;
+describe.each(BACKENDS)(
+  'upstream identity provider (openid-client against a real oidc-provider) on $name',
+  (backend) => {
+    let auth: AuthTestServer;
+    let upstream: Awaited<ReturnType<typeof startUpstream>>;
 
-  beforeAll(async () => {
-    process.env['UPSTREAM_TEST_SECRET'] = SECRET;
-    upstream = await startUpstream({ sub: 'corp-user-42', email: 'carol@corp.example', emailVerified: true });
-    auth = await startAuthServer({
-      upstream: [
+    beforeAll(async () => {
+      process.env['UPSTREAM_TEST_SECRET'] = SECRET;
+      upstream = await startUpstream({ sub: 'corp-user-42', email: 'carol@corp.example', emailVerified: true });
+      auth = await startAuthServer(
         {
-          name: 'corp',
-          displayName: 'Corp SSO',
-          issuer: upstream.issuer,
-          clientId: 'mobileplane',
-          clientSecretEnv: 'UPSTREAM_TEST_SECRET',
-          allowInsecureRequests: true,
+          upstream: [
+            {
+              name: 'corp',
+              displayName: 'Corp SSO',
+              issuer: upstream.issuer,
+              clientId: 'mobileplane',
+              clientSecretEnv: 'UPSTREAM_TEST_SECRET',
+              allowInsecureRequests: true,
+            },
+          ],
         },
-      ],
+        backend,
+      );
+      upstream.register('mobileplane', SECRET, `${auth.url}/upstream/corp/callback`);
     });
-    upstream.register('mobileplane', SECRET, `${auth.url}/upstream/corp/callback`);
-  });
-  afterAll(async () => {
-    await auth?.stop();
-    await upstream?.stop();
-    delete process.env['UPSTREAM_TEST_SECRET'];
-  });
+    afterAll(async () => {
+      await auth?.stop();
+      await upstream?.stop();
+      delete process.env['UPSTREAM_TEST_SECRET'];
+    });
 
-  it('links the upstream identity to a new local account and signs the app in with amr fed', async () => {
-    const config = await discoverAsMobileApp(auth.url);
-    const codeVerifier = oidc.randomPKCECodeVerifier();
-    const state = oidc.randomState();
-    const url = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: MOBILE_REDIRECT_URI,
-      scope: 'openid email offline_access',
-      code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
-      code_challenge_method: 'S256',
-      state,
+    it('links the upstream identity to a new local account and signs the app in with amr fed', async () => {
+      const config = await discoverAsMobileApp(auth.url);
+      const codeVerifier = oidc.randomPKCECodeVerifier();
+      const state = oidc.randomState();
+      const url = oidc.buildAuthorizationUrl(config, {
+        redirect_uri: MOBILE_REDIRECT_URI,
+        scope: 'openid email offline_access',
+        code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
+        code_challenge_method: 'S256',
+        state,
+      });
+      const browser = new BrowserSession();
+      const page = await browser.follow(url.href);
+      const html = await page.response.text();
+      expect(html).toContain('Continue with Corp SSO');
+      const link = /href="(\/interaction\/[^"]+\/upstream\/corp)"/.exec(html)![1]!;
+      const result = await browser.follow(new URL(link, page.url).href);
+      expect(result.appRedirect).toMatch(/^io\.mobileplane\.demo:\/oauth2redirect\?code=/);
+      const tokens = await exchangeCode(config, {
+        browser,
+        callback: result.appRedirect,
+        page: result.response,
+        codeVerifier,
+        state,
+      });
+      const payload = JSON.parse(Buffer.from(tokens.access_token.split('.')[1]!, 'base64url').toString()) as {
+        amr: string[];
+        sub: string;
+      };
+      expect(payload.amr).toEqual(['fed']);
+      const account = await auth.component.services.accounts.byId(payload.sub);
+      expect(account).toMatchObject({ email: 'carol@corp.example', emailVerified: true, passwordHash: null });
+      expect(await auth.component.services.accounts.findLinked('corp', 'corp-user-42')).toBe(payload.sub);
     });
-    const browser = new BrowserSession();
-    const page = await browser.follow(url.href);
-    const html = await page.response.text();
-    expect(html).toContain('Continue with Corp SSO');
-    const link = /href="(\/interaction\/[^"]+\/upstream\/corp)"/.exec(html)![1]!;
-    const result = await browser.follow(new URL(link, page.url).href);
-    expect(result.appRedirect).toMatch(/^io\.mobileplane\.demo:\/oauth2redirect\?code=/);
-    const tokens = await exchangeCode(config, {
-      browser,
-      callback: result.appRedirect,
-      page: result.response,
-      codeVerifier,
-      state,
-    });
-    const payload = JSON.parse(Buffer.from(tokens.access_token.split('.')[1]!, 'base64url').toString()) as {
-      amr: string[];
-      sub: string;
-    };
-    expect(payload.amr).toEqual(['fed']);
-    const account = await auth.component.services.accounts.byId(payload.sub);
-    expect(account).toMatchObject({ email: 'carol@corp.example', emailVerified: true, passwordHash: null });
-    expect(await auth.component.services.accounts.findLinked('corp', 'corp-user-42')).toBe(payload.sub);
-  });
 
-  it('refuses a callback whose state was not issued to this browser', async () => {
-    const browser = new BrowserSession();
-    const response = await browser.request(`${auth.url}/upstream/corp/callback?code=abc&state=forged-state`);
-    expect(response.status).toBe(400);
-    expect(response.headers.get('location')).toBeNull();
-  });
-});
+    it('refuses a callback whose state was not issued to this browser', async () => {
+      const browser = new BrowserSession();
+      const response = await browser.request(`${auth.url}/upstream/corp/callback?code=abc&state=forged-state`);
+      expect(response.status).toBe(400);
+      expect(response.headers.get('location')).toBeNull();
+    });
+  },
+);

@@ -1,5 +1,6 @@
 import express, { Router } from 'express';
 import type { Response } from 'express';
+import { parseBearerToken } from '../../platform/bearer-token.ts';
 import type { AuthServices } from '../auth-services.ts';
 import { AuthError } from '../auth-error-catalog.ts';
 import { clientIp, handle } from '../http/request-helpers.ts';
@@ -74,8 +75,8 @@ export function oauthEndpointsRouter(services: AuthServices): Router {
   );
 
   const userinfo = handle(async (req, res) => {
-    const match = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i.exec(req.headers.authorization ?? '');
-    const user = match === null ? undefined : await verifier.verify(match[1] as string).catch(() => undefined);
+    const token = parseBearerToken(req.headers.authorization);
+    const user = token === undefined ? undefined : await verifier.verify(token).catch(() => undefined);
     const account =
       user === undefined || !(await sessions.isActive(user.sessionId)) ? undefined : await accounts.byId(user.userId);
     if (user === undefined || account === undefined) {

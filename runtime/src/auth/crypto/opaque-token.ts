@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 /**
  * Opaque secrets handed to clients (refresh, one-time, recovery tokens): 256 random bits, base64url, with a
@@ -13,10 +13,6 @@ export function generateOpaqueToken(prefix: TokenPrefix, bytes = 32): string {
 
 export function hashToken(token: string): Buffer {
   return createHash('sha256').update(token, 'utf8').digest();
-}
-
-export function constantTimeEqual(a: Buffer, b: Buffer): boolean {
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** Matches every token this module mints; used by log redaction tests. */

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
+import { parseBearerToken } from '../../platform/bearer-token.ts';
 import { AuthError } from '../auth-error-catalog.ts';
 import type { SessionStore } from '../tokens/session-store.ts';
 import type { AccessTokenVerifier, VerifiedAccessToken } from '../tokens/access-token-verifier.ts';
@@ -44,12 +45,12 @@ export function authenticatedUser(res: Response): VerifiedAccessToken {
 export function requireUser(verifier: AccessTokenVerifier, sessions: SessionStore): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const run = async () => {
-      const match = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i.exec(req.headers.authorization ?? '');
-      if (match === null)
+      const token = parseBearerToken(req.headers.authorization);
+      if (token === undefined)
         throw new AuthError('unauthenticated', 'use Authorization: Bearer <access token>', {
           headers: { 'www-authenticate': 'Bearer' },
         });
-      const user = await verifier.verify(match[1] as string);
+      const user = await verifier.verify(token);
       if (!(await sessions.isActive(user.sessionId)))
         throw new AuthError('invalid-token', 'the session has ended', {
           headers: { 'www-authenticate': 'Bearer error="invalid_token"' },

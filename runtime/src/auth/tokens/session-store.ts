@@ -1,5 +1,6 @@
 import { hkdfSync, randomUUID } from 'node:crypto';
 import type { Database, SqlClient } from '../../data/database.ts';
+import { SESSION_REVOKED_CHANNEL } from '../../platform/session-revocations.ts';
 import type { Clock } from '../clock.ts';
 import { generateOpaqueToken, hashToken } from '../crypto/opaque-token.ts';
 import { SecretBox } from '../crypto/secret-box.ts';
@@ -224,6 +225,9 @@ export class SessionStore {
     await tx.query(`UPDATE auth_refresh_tokens SET state = 'revoked', child_sealed = NULL WHERE session_id = $1`, [
       sessionId,
     ]);
+    // Delivered when this transaction commits: the api component stops honouring the session's access tokens and
+    // closes its streams (docs/decisions/0750). Revocations are rare, so the notify lock on commit costs nothing.
+    await tx.query('SELECT pg_notify($1, $2)', [SESSION_REVOKED_CHANNEL, sessionId]);
   }
 
   /** Revokes a session; with `userId`, only if it belongs to that user. Returns whether one was revoked. */

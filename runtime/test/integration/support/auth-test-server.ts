@@ -1,24 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import express from 'express';
-import { PgDatabase } from '../../../src/data/pg-database.ts';
-import { createAuthComponent } from '../../../src/auth/auth-component.ts';
 import type { AuthComponent } from '../../../src/auth/auth-component.ts';
 import { authConfigSchema } from '../../../src/auth/auth-config.ts';
 import type { AuthConfigInput } from '../../../src/auth/auth-config.ts';
 import { ManualClock } from '../../../src/auth/clock.ts';
+import type { Database } from '../../../src/data/database.ts';
 import { runtimeConfigSchema } from '../../../src/platform/config-schema.ts';
-import { errorMiddleware, notFoundHandler } from '../../../src/platform/error-middleware.ts';
-import { healthRouter } from '../../../src/platform/health-router.ts';
-import { createHttpMetrics } from '../../../src/platform/http-metrics.ts';
 import type { HttpMetrics } from '../../../src/platform/http-metrics.ts';
-import { startHttpServer } from '../../../src/platform/http-server.ts';
-import type { GracefulServer } from '../../../src/platform/http-server.ts';
-import { createLogger } from '../../../src/platform/logger.ts';
-import { requestInstrumentation } from '../../../src/platform/request-instrumentation.ts';
+import { startRuntime } from '../../../src/runtime-server.ts';
 import { BACKENDS } from './test-database.ts';
-import type { TestDatabase } from './test-database.ts';
+import type { TestBackend, TestDatabase } from './test-database.ts';
 import { startTestRuntime } from './test-runtime.ts';
 import type { TestRuntime } from './test-runtime.ts';
 
@@ -39,26 +32,33 @@ export interface AuthTestServer {
   clock: ManualClock;
   metrics: HttpMetrics;
   database: TestDatabase;
-  db: PgDatabase;
+  db: Database;
   /** Every raw log line the component wrote. */
   logLines: string[];
   createUser(email: string, password: string, roles?: string[]): Promise<string>;
   stop(): Promise<void>;
 }
 
+/** A loopback port free a moment ago: the issuer URL must be known before the component is built. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
 /**
- * The auth component in-process on an ephemeral loopback port, on a fresh PostgreSQL database, wired like the
- * runtime wires a component (instrumentation, health, component routes, problem+json errors). Argon2 runs with
- * lowered parameters here; production defaults are OWASP's.
+ * The auth component in-process on a loopback port, started by the runtime's own `startRuntime` (the wiring of
+ * `main.ts`: instrumentation, health, component routes, problem+json errors), on a fresh database of `backend`
+ * (PostgreSQL by default; PGlite too). Only its config and clock come from the test. Argon2 runs with lowered
+ * parameters here; production defaults are OWASP's.
  */
-export async function startAuthServer(overrides: Partial<AuthConfigInput> = {}): Promise<AuthTestServer> {
-  const postgres = BACKENDS.find((b) => b.name === 'postgres')!;
-  const database = await postgres.create();
-  const db = new PgDatabase({
-    url: database.url!,
-    poolSize: 10,
-    logger: createLogger({ level: 'silent', component: 'auth', backend: 't', revision: 't' }),
-  });
+export async function startAuthServer(
+  overrides: Partial<AuthConfigInput> = {},
+  backend: TestBackend = BACKENDS.find((b) => b.name === 'postgres')!,
+): Promise<AuthTestServer> {
+  const database = await backend.create();
   const logLines: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -66,16 +66,8 @@ export async function startAuthServer(overrides: Partial<AuthConfigInput> = {}):
       callback();
     },
   });
-  const logger = createLogger({ level: 'debug', component: 'auth', backend: 'test', revision: 'test' }, destination);
-  const metrics = createHttpMetrics({ component: 'auth', backend: 'test', revision: 'test' });
-  let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.end();
-  const server: GracefulServer = await startHttpServer((req, res) => handler(req, res), {
-    host: '127.0.0.1',
-    port: 0,
-    shutdownTimeoutMs: 2000,
-    logger,
-  });
-  const url = server.url;
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
   const clock = new ManualClock();
   const authConfig = authConfigSchema.parse({
     issuer: url,
@@ -92,35 +84,30 @@ export async function startAuthServer(overrides: Partial<AuthConfigInput> = {}):
     secrets: TEST_SECRETS,
     ...overrides,
   });
-  const runtimeConfig = runtimeConfigSchema.parse({ component: 'auth', auth: { issuer: url, audience: API_AUDIENCE } });
-  const component = createAuthComponent(
-    { config: runtimeConfig, logger, database: db, redis: undefined },
-    { authConfig, registry: metrics.registry, clock },
-  );
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  app.set('trust proxy', 1);
-  app.use(requestInstrumentation({ logger, metrics }));
-  app.use(
-    healthRouter({
-      registry: metrics.registry,
-      checks: component.readiness,
-      isDraining: () => server.isDraining(),
-    }),
-  );
-  component.mount(app);
-  app.use(notFoundHandler());
-  app.use(errorMiddleware(logger));
-  handler = app;
+  const config = runtimeConfigSchema.parse({
+    component: 'auth',
+    server: { host: '127.0.0.1', port, shutdownTimeoutMs: 2000, trustProxyHops: 1 },
+    log: { level: 'debug' },
+    identity: { backend: 'test', revision: 'test' },
+    database: database.url === undefined ? {} : { url: database.url, poolSize: 10 },
+    auth: { issuer: url, audience: API_AUDIENCE },
+  });
+  let runtime;
+  try {
+    runtime = await startRuntime(config, { logDestination: destination, auth: { authConfig, clock } });
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+  const component = runtime.component as AuthComponent;
   await component.start();
   return {
-    url,
+    url: runtime.url,
     component,
     clock,
-    metrics,
+    metrics: runtime.metrics,
     database,
-    db,
+    db: runtime.database,
     logLines,
     async createUser(email, password, roles = []) {
       const { accounts, hasher } = component.services;
@@ -130,9 +117,7 @@ export async function startAuthServer(overrides: Partial<AuthConfigInput> = {}):
       return id;
     },
     async stop() {
-      await server.shutdown();
-      await component.close();
-      await db.close();
+      await runtime.shutdown();
       await database.drop();
     },
   };

@@ -50,12 +50,14 @@ export class TestIssuer {
       expiresIn?: number;
       notBefore?: number;
       kid?: string;
+      /** The auth session the token belongs to (the `sid` claim the auth component sets). */
+      sid?: string;
     } = {},
   ): Promise<string> {
     const key =
       options.kid === undefined ? this.keys[this.keys.length - 1]! : this.keys.find((k) => k.kid === options.kid)!;
     const now = Math.floor(Date.now() / 1000);
-    const jwt = new SignJWT({ roles: options.roles ?? [] })
+    const jwt = new SignJWT({ roles: options.roles ?? [], ...(options.sid === undefined ? {} : { sid: options.sid }) })
       .setProtectedHeader({ alg: 'ES256', kid: key.kid })
       .setSubject(sub)
       .setIssuer(options.iss ?? TEST_ISSUER)
