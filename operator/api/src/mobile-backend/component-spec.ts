@@ -57,7 +57,9 @@ export function componentSpec(name: ComponentName, defaults: { enabled: boolean;
         .min(0)
         .max(MAX_COMPONENT_REPLICAS)
         .default(defaults.replicas)
-        .describe('Number of pods while autoscaling is not set.'),
+        .describe(
+          'Number of pods while autoscaling is not set. More than 1 (or autoscaling) needs spec.database: without it each pod has its own embedded database.',
+        ),
       resources: resourceRequirements(
         'CPU and memory for each pod. When omitted the operator uses its per-component defaults.',
       ).optional(),
@@ -70,8 +72,9 @@ export function componentSpec(name: ComponentName, defaults: { enabled: boolean;
 export const ComponentsSchema = defaulted(
   z
     .object({
-      api: componentSpec('api', { enabled: true, replicas: 2 }, 'versioned REST API, delta sync and realtime feed.'),
-      auth: componentSpec('auth', { enabled: true, replicas: 2 }, 'OAuth 2.0 / OpenID Connect for native apps.'),
+      // One replica by default: without spec.database more would split the embedded database (decision 0701).
+      api: componentSpec('api', { enabled: true, replicas: 1 }, 'versioned REST API, delta sync and realtime feed.'),
+      auth: componentSpec('auth', { enabled: true, replicas: 1 }, 'OAuth 2.0 / OpenID Connect for native apps.'),
       workers: componentSpec('workers', { enabled: true, replicas: 1 }, 'durable background jobs.'),
       push: componentSpec('push', { enabled: false, replicas: 1 }, 'push notifications through FCM and APNs.'),
       storage: componentSpec('storage', { enabled: false, replicas: 1 }, 'presigned uploads to object storage.'),

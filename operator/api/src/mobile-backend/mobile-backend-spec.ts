@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { withCelRules } from '../schema/cel-rules.ts';
 import { AuthSpecSchema } from './auth-spec.ts';
-import { COMPONENT_NAMES, ComponentsSchema } from './component-spec.ts';
+import { COMPONENT_NAMES, ComponentsSchema, type ComponentName, type ComponentSpec } from './component-spec.ts';
 import { DatabaseSpecSchema } from './database-spec.ts';
 import { PushSpecSchema, hasPushProvider } from './push-spec.ts';
 import { RateLimitsSpecSchema } from './rate-limits-spec.ts';
@@ -67,6 +67,20 @@ export const MobileBackendSpecSchema = withCelRules(
       reason: 'FieldValueRequired',
       holds: (self) => !self.components.push.enabled || hasPushProvider(self.push),
     },
+    // Without spec.database every pod runs its own embedded PGlite on an emptyDir: two pods of a component would
+    // hold two different data sets, and a user would see one or the other at random (decision 0701).
+    ...COMPONENT_NAMES.map((name) => ({
+      rule:
+        `has(self.database) || !self.components.${name}.enabled || ` +
+        `(self.components.${name}.replicas <= 1 && !has(self.components.${name}.autoscaling))`,
+      message: `components.${name} must run at most 1 replica and no autoscaling without spec.database (each pod would get its own embedded database); set spec.database to scale it`,
+      fieldPath: `.components.${name}.replicas`,
+      reason: 'FieldValueForbidden' as const,
+      holds: (self: { database?: unknown; components: Record<ComponentName, ComponentSpec> }) =>
+        self.database !== undefined ||
+        !self.components[name].enabled ||
+        (self.components[name].replicas <= 1 && self.components[name].autoscaling === undefined),
+    })),
   ],
 );
 

@@ -36,7 +36,7 @@ describe('validateMobileBackend', () => {
 
   it('applies the defaults the CRD applies', () => {
     const { spec } = parseMobileBackend(minimalBackend());
-    expect(spec.components.api).toEqual({ enabled: true, replicas: 2 });
+    expect(spec.components.api).toEqual({ enabled: true, replicas: 1 });
     expect(spec.components.push.enabled).toBe(false);
     expect(spec.security).toEqual({ mtls: 'STRICT', certificates: { lifetime: '24h', renewBefore: '8h' } });
     expect(spec.rollout.steps).toEqual([

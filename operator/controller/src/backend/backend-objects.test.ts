@@ -113,7 +113,7 @@ describe('backendObjects', () => {
 
   it('never sets replicas on a Deployment an HPA scales', () => {
     expect(find(objects, 'Deployment', 'rides-api').spec).not.toHaveProperty('replicas');
-    expect(find(objects, 'Deployment', 'rides-auth').spec.replicas).toBe(2);
+    expect(find(objects, 'Deployment', 'rides-auth').spec.replicas).toBe(1);
     expect(find(objects, 'HorizontalPodAutoscaler', 'rides-api').spec).toMatchObject({
       minReplicas: 2,
       maxReplicas: 6,
@@ -143,7 +143,11 @@ describe('backendObjects', () => {
     const config = JSON.parse(find(objects, 'ConfigMap', 'rides-api').data['config.json']);
     expect(config).toMatchObject({ component: 'api', identity: { backend: 'apps/rides', revision: '1.4.2' } });
     expect(JSON.stringify(config)).not.toContain('rides-db');
-    const other = build({ runtime: { version: '1.4.3' }, components: { api: { autoscaling: { maxReplicas: 6 } } } });
+    const other = build({
+      runtime: { version: '1.4.3' },
+      components: { api: { autoscaling: { maxReplicas: 6 } } },
+      database: { secretRef: { name: 'rides-db' } },
+    });
     const hash = (list: KubeObject[]) =>
       find(list, 'Deployment', 'rides-api').spec.template.metadata.annotations['mobileplane.io/config-hash'];
     expect(hash(other)).not.toBe(hash(objects));

@@ -92,11 +92,22 @@ describe('MobileBackend lifecycle', () => {
 
   it('reflects spec changes: replicas follow, a disabled component loses all its objects', async () => {
     operator = await startOperator({ 'watch-namespace': ns.name });
+    // More than one replica needs an external database (embedded ones would split the data).
+    await kubectl([
+      'create',
+      'secret',
+      'generic',
+      'shop-db',
+      '-n',
+      ns.name,
+      '--from-literal=dsn=postgres://shop@postgres.invalid/shop',
+    ]);
     await kubectl(
       ['apply', '-n', ns.name, '-f', '-'],
       backendManifest('shop', {
         runtime: { version: '2.0.0' },
         components: { api: { replicas: 1 }, auth: { replicas: 1 }, workers: { replicas: 1 } },
+        database: { secretRef: { name: 'shop-db' } },
       }),
     );
     await kubectl(['wait', '-n', ns.name, '--for=condition=Ready', 'mb/shop', '--timeout=60s']);
