@@ -4,7 +4,8 @@
 # when every binary of the pinned versions is already cached.
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-KUBE_CMDS=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
+# kubelet and kube-proxy run the real worker node (dev/node); same wrapper module and version.
+KUBE_CMDS=(kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy)
 BUILD_ROOT="$CACHE_ROOT/build"
 mkdir -p "$BUILD_ROOT"
 
@@ -60,13 +61,14 @@ build_kubernetes() {
     echo ")"
   } >"$dir/go.mod"
   run_step kubernetes "$logfile" sh -c "cd '$dir' && go mod tidy"
-  mkdir -p "$KUBE_BIN_DIR.partial"
+  mkdir -p "$KUBE_BIN_DIR"
   for c in "${KUBE_CMDS[@]}"; do
-    [ -x "$KUBE_BIN_DIR.partial/$c" ] && continue
+    [ -x "$KUBE_BIN_DIR/$c" ] && continue
     log "compiling $c"
-    run_step "$c" "$logfile" sh -c "cd '$dir' && CGO_ENABLED=0 go build -trimpath -tags=selinux,notest -ldflags '$(ldflags_for_kube)' -o '$KUBE_BIN_DIR.partial/$c' k8s.io/kubernetes/cmd/$c"
+    # Each binary lands under its final name only once complete, so an interrupted build resumes.
+    run_step "$c" "$logfile" sh -c "cd '$dir' && CGO_ENABLED=0 go build -trimpath -tags=selinux,notest -ldflags '$(ldflags_for_kube)' -o '$KUBE_BIN_DIR/$c.partial' k8s.io/kubernetes/cmd/$c"
+    mv "$KUBE_BIN_DIR/$c.partial" "$KUBE_BIN_DIR/$c"
   done
-  rm -rf "$KUBE_BIN_DIR"; mv "$KUBE_BIN_DIR.partial" "$KUBE_BIN_DIR"
 }
 
 build_etcd() {
