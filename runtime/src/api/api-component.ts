@@ -4,6 +4,7 @@ import { createFlagsFeature } from '../flags/flags-feature.ts';
 import { requestPipeline } from '../platform/request-pipeline.ts';
 import { SessionRevocations } from '../platform/session-revocations.ts';
 import { CollectionRegistry, deprecationHeaders } from './collection-registry.ts';
+import { FallbackRateLimiter } from './fallback-rate-limiter.ts';
 import { ChangeFeed } from './change-feed.ts';
 import { ChangeNotifier } from './change-notifier.ts';
 import { mountDocumentRoutes } from './documents-router.ts';
@@ -29,7 +30,12 @@ export function createApiComponent(context: ComponentContext): RuntimeComponent 
   const idempotency = new IdempotencyStore(database);
   const redisPrefix = config.redis.keyPrefix ?? `mp:${config.identity.backend}:`;
   const limiter: RateLimiter =
-    context.redis === undefined ? new MemoryRateLimiter() : new RedisRateLimiter(context.redis, `${redisPrefix}rl:`);
+    context.redis === undefined
+      ? new MemoryRateLimiter()
+      : new FallbackRateLimiter(new RedisRateLimiter(context.redis, `${redisPrefix}rl:`), {
+          logger,
+          registry: context.registry,
+        });
   const auth = config.auth;
   // Only tokens can be revoked: without a JWKS there is nothing to listen for.
   const revocations = auth.jwksUrl === undefined ? undefined : new SessionRevocations(database, logger);

@@ -31,8 +31,9 @@ function writeHeaders(res: Response, all: Evaluated[]): void {
 
 /**
  * One rate-limit step of the pipeline: `keyOf` names the bucket (IP, user, API key) or skips the policy.
- * When the limiter's store is down the request is admitted and a warning logged: limits protect the service,
- * they should not take it down with Redis.
+ * A Redis outage never reaches this step: FallbackRateLimiter decides in process meanwhile (decision 0751). Should
+ * a limiter still fail, the request is admitted and a warning logged: limits protect the service, they should not
+ * take it down.
  */
 export function rateLimitStep(
   limiter: RateLimiter,
