@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { watch, type FSWatcher } from 'node:fs';
+import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { Logger } from '../platform/logger.ts';
@@ -49,10 +49,21 @@ export class FlagFileSource extends EventEmitter<FlagFileSourceEvents> {
     return this.#current;
   }
 
-  /** Reads the file once, then watches it. A missing or invalid file leaves the empty set and keeps watching. */
-  async start(): Promise<void> {
+  /**
+   * Reads the file once, synchronously, so the first request already sees it; then watches it. A missing or
+   * invalid file leaves the empty set and keeps watching.
+   */
+  start(): void {
     if (this.#path === undefined) return;
-    await this.reload();
+    let text: string | undefined;
+    try {
+      text = readFileSync(this.#path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+        this.#logger.warn({ err: error, file: basename(this.#path) }, 'reading the flag file failed');
+      }
+    }
+    if (text !== undefined) this.#apply(text);
     try {
       // The directory, not the file: kubelet replaces the file by swapping a symlink, which a file watch misses.
       this.#watcher = watch(dirname(this.#path), { persistent: false }, () => void this.reload());
@@ -93,6 +104,10 @@ export class FlagFileSource extends EventEmitter<FlagFileSourceEvents> {
       this.emit('reload', 'missing');
       return 'missing';
     }
+    return this.#apply(text);
+  }
+
+  #apply(text: string): ReloadOutcome {
     if (text === this.#lastText) return 'unchanged';
     this.#lastText = text;
     let next: FlagConfiguration;

@@ -11,8 +11,6 @@ import { mountOfrepRoutes } from './ofrep-router.ts';
 
 /** Feature flags in the api component: the hot-reloaded configuration, OFREP routes, the change stream. */
 export interface FlagsFeature {
-  /** Reads the configuration file and starts watching it; readiness waits for the first read. */
-  readonly started: Promise<void>;
   current(): FlagConfiguration;
   mount(app: Express, pipeline: readonly RequestHandler[]): void;
   attach(server: GracefulServer): void;
@@ -38,10 +36,9 @@ export function createFlagsFeature(options: {
     metrics.serving(configuration.revision);
     events.changed(configuration.revision);
   });
-  const started = source.start();
-  started.catch((error: unknown) => logger.error({ err: error }, 'flag configuration source failed to start'));
+  // The first read is synchronous: the api never answers from an empty set while its file is there.
+  source.start();
   return {
-    started,
     current: () => source.current,
     mount(app, pipeline) {
       mountOfrepRoutes(app, {
