@@ -72,10 +72,18 @@ export async function startRuntime(config: RuntimeConfig, options: StartRuntimeO
   const redis =
     config.redis.url === undefined
       ? undefined
-      : new Redis(config.redis.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true });
+      : new Redis(config.redis.url, {
+          maxRetriesPerRequest: 1,
+          enableOfflineQueue: false,
+          lazyConnect: true,
+          // A Redis that hangs must not hold requests: the rate limiter falls back to in-process decisions.
+          commandTimeout: 250,
+        });
   if (redis !== undefined) {
     redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis error'));
-    await redis.connect();
+    // Only the api's rate limits use Redis, and they fall back to in-process limits without it (decision 0751):
+    // a Redis that is down at start is retried in the background, and it never fails /readyz.
+    await redis.connect().catch((error: unknown) => logger.warn({ err: error }, 'redis unavailable at start'));
   }
   const component = createComponent({ config, logger, database, redis, registry: metrics.registry }, metrics, options);
 
@@ -92,7 +100,6 @@ export async function startRuntime(config: RuntimeConfig, options: StartRuntimeO
       isDraining: () => isDraining(),
       checks: [
         { name: 'database', check: async () => void (await database.query('SELECT 1')) },
-        ...(redis === undefined ? [] : [{ name: 'redis', check: async () => void (await redis.ping()) }]),
         ...component.readiness,
       ],
     }),
