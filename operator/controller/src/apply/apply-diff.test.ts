@@ -21,6 +21,56 @@ describe('firstDifference', () => {
     ],
     ['a list of another length', { c: [1, 2] }, { c: [1] }, 'c'],
     [
+      'a container another manager added (associative list by name)',
+      { containers: [{ name: 'runtime', image: 'r:1' }] },
+      {
+        containers: [
+          { name: 'istio-proxy', image: 'p:1' },
+          { name: 'runtime', image: 'r:1' },
+        ],
+      },
+      undefined,
+    ],
+    [
+      'an env var another manager added',
+      { env: [{ name: 'A', value: '1' }] },
+      {
+        env: [
+          { name: 'A', value: '1' },
+          { name: 'INJECTED', value: 'x' },
+        ],
+      },
+      undefined,
+    ],
+    [
+      'a keyed item of ours that is missing',
+      {
+        env: [
+          { name: 'A', value: '1' },
+          { name: 'B', value: '2' },
+        ],
+      },
+      {
+        env: [
+          { name: 'A', value: '1' },
+          { name: 'C', value: '3' },
+        ],
+      },
+      'env[1]',
+    ],
+    [
+      'a keyed item of ours that changed',
+      { volumeMounts: [{ mountPath: '/tmp', name: 'tmp' }] },
+      { volumeMounts: [{ mountPath: '/tmp', name: 'scratch' }] },
+      'volumeMounts[0].name',
+    ],
+    [
+      'a list without merge keys stays exact',
+      { policyTypes: ['Ingress'] },
+      { policyTypes: ['Ingress', 'Egress'] },
+      'policyTypes',
+    ],
+    [
       'server-defaulted fields inside list items',
       { c: [{ name: 'a' }] },
       { c: [{ name: 'a', tty: false }] },

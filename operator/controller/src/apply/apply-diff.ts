@@ -11,7 +11,10 @@ export function firstDifference(desired: unknown, live: unknown, path = ''): str
   // Go's omitempty drops zero values from what the API server returns (minReadySeconds: 0, hostNetwork: false).
   if (live === undefined && (desired === 0 || desired === false || desired === '')) return undefined;
   if (Array.isArray(desired)) {
-    if (!Array.isArray(live) || live.length !== desired.length) return path || '.';
+    if (!Array.isArray(live)) return path || '.';
+    const key = mergeKey(desired);
+    if (key !== undefined) return keyedDifference(desired as Record<string, unknown>[], live, key, path);
+    if (live.length !== desired.length) return path || '.';
     for (let i = 0; i < desired.length; i++) {
       const diff = firstDifference(desired[i], live[i], `${path}[${i}]`);
       if (diff !== undefined) return diff;
@@ -32,6 +35,34 @@ export function firstDifference(desired: unknown, live: unknown, path = ''): str
     if (a !== undefined && a === b) return undefined;
   }
   return path || '.';
+}
+
+/**
+ * Fields that identify the items of Kubernetes' associative lists (`x-kubernetes-list-type: map`): containers,
+ * env, volumes and ports by name, volume mounts by path, container ports by number. Items of such a list that
+ * another field manager added (an injected sidecar, an env var set by a mutating webhook) belong to that
+ * manager: server-side apply leaves them alone, so the comparison must too, or every resync would re-PATCH.
+ */
+const MERGE_KEYS = ['mountPath', 'containerPort', 'name'] as const;
+
+function mergeKey(items: unknown[]): (typeof MERGE_KEYS)[number] | undefined {
+  if (items.length === 0 || !items.every(isObject)) return undefined;
+  return MERGE_KEYS.find((key) => items.every((item) => ['string', 'number'].includes(typeof item[key])));
+}
+
+/** Each desired item must be satisfied by the live item with the same key; other live items are ignored. */
+function keyedDifference(
+  desired: Record<string, unknown>[],
+  live: unknown[],
+  key: string,
+  path: string,
+): string | undefined {
+  for (const [index, item] of desired.entries()) {
+    const match = live.find((candidate) => isObject(candidate) && candidate[key] === item[key]);
+    const diff = firstDifference(item, match, `${path}[${index}]`);
+    if (diff !== undefined) return diff;
+  }
+  return undefined;
 }
 
 /** Paths whose string values are resource quantities, which the API server canonicalises ("0.5" → "500m"). */

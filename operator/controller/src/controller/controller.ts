@@ -104,8 +104,11 @@ export class Controller {
     });
   }
 
-  /** Runs the workers and the resync until `signal` aborts, then drains the keys in progress. */
-  async run(signal: AbortSignal): Promise<void> {
+  /**
+   * Runs the workers and the resync until `signal` aborts, then drains the keys in progress. Resolves true when
+   * every worker has stopped, false when one is still reconciling after the drain timeout.
+   */
+  async run(signal: AbortSignal, drainTimeoutMs = 25_000): Promise<boolean> {
     const { metrics, concurrency, name, resyncMs } = this.#options;
     metrics.maxConcurrentReconciles.set({ controller: name }, concurrency);
     metrics.activeWorkers.set({ controller: name }, 0);
@@ -131,8 +134,14 @@ export class Controller {
     await stopped;
     clearInterval(gauges);
     clearInterval(resync);
-    await this.queue.shutDownWithDrain(25_000);
-    await Promise.allSettled(workers);
+    await this.queue.shutDownWithDrain(drainTimeoutMs);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), 100);
+    });
+    const stoppedAll = await Promise.race([Promise.allSettled(workers).then(() => true as const), timedOut]);
+    clearTimeout(timer);
+    return stoppedAll;
   }
 
   async #worker(): Promise<void> {

@@ -51,6 +51,52 @@ export interface WatchEvent {
   object: KubeObject & { code?: number; reason?: string; message?: string };
 }
 
+export interface KubeClientOptions {
+  /** Counts every request (verb, resource, code, seconds). */
+  observe?: RequestObserver;
+  /** Most create/update/patch/delete requests in flight at once; more wait their turn (0: no cap). */
+  maxConcurrentWrites?: number;
+  /** Timeout of one request (a watch excepted). */
+  requestTimeoutMs?: number;
+  /** How often a request answered with 429 Too Many Requests is retried (after its Retry-After). */
+  maxThrottleRetries?: number;
+}
+
+/** A counting semaphore: at most `limit` holders; the rest wait in order. */
+class Semaphore {
+  readonly #limit: number;
+  readonly #waiting: (() => void)[] = [];
+  #held = 0;
+
+  constructor(limit: number) {
+    this.#limit = limit;
+  }
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.#limit <= 0) return task();
+    if (this.#held >= this.#limit) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    else this.#held++;
+    try {
+      return await task();
+    } finally {
+      const next = this.#waiting.shift();
+      if (next !== undefined) next();
+      else this.#held--;
+    }
+  }
+}
+
+/** Seconds (or an HTTP date) from a Retry-After header, as milliseconds; the API server sends whole seconds. */
+export function retryAfterMs(header: string | null, now = Date.now()): number {
+  if (header === null || header.trim() === '') return 1_000;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? 1_000 : Math.max(0, date - now);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
  * A small REST client over the kubeconfig's transport (TLS, auth) that sends plain JSON. client-node's typed
  * models rename wire fields (`x-kubernetes-validations` → `x_kubernetes_validations`) and its generic object
@@ -60,13 +106,25 @@ export class KubeClient {
   readonly #kc: KubeConfig;
   readonly #server: string;
   readonly #observe: RequestObserver;
+  readonly #writes: Semaphore;
+  readonly #timeoutMs: number;
+  readonly #maxThrottleRetries: number;
 
-  constructor(kc: KubeConfig, observe: RequestObserver = () => undefined) {
+  /**
+   * Client-side flow control (client-go's, in short): at most `maxConcurrentWrites` writes in flight, and a 429
+   * from the API server's priority and fairness is retried after its Retry-After, up to `maxThrottleRetries`
+   * times, instead of failing the reconcile and re-sending at once.
+   */
+  constructor(kc: KubeConfig, options: KubeClientOptions | RequestObserver = {}) {
     const cluster = kc.getCurrentCluster();
     if (cluster === null) throw new Error('the kubeconfig has no current cluster');
+    const o = typeof options === 'function' ? { observe: options } : options;
     this.#kc = kc;
     this.#server = cluster.server.replace(/\/$/, '');
-    this.#observe = observe;
+    this.#observe = o.observe ?? (() => undefined);
+    this.#writes = new Semaphore(o.maxConcurrentWrites ?? 0);
+    this.#timeoutMs = o.requestTimeoutMs ?? 30_000;
+    this.#maxThrottleRetries = o.maxThrottleRetries ?? 5;
   }
 
   async get<T extends KubeObject = KubeObject>(
@@ -268,6 +326,24 @@ export class KubeClient {
     send?: { body: string; contentType: string },
     accept = 'application/json',
   ): Promise<unknown> {
+    const once = () => this.#requestOnce(verb, resource, method, path, send, accept);
+    for (let attempt = 0; ; attempt++) {
+      const result = WRITE_VERBS.has(verb) ? await this.#writes.run(once) : await once();
+      if (!('throttledMs' in result)) return result.body;
+      if (attempt >= this.#maxThrottleRetries) throw result.error;
+      // Wait outside the write slot: a throttled request must not hold back the others.
+      await sleep(Math.min(result.throttledMs, 30_000));
+    }
+  }
+
+  async #requestOnce(
+    verb: Verb,
+    resource: ResourceKind,
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    path: string,
+    send: { body: string; contentType: string } | undefined,
+    accept: string,
+  ): Promise<{ body: unknown } | { throttledMs: number; error: KubeApiError }> {
     const url = `${this.#server}${path}`;
     const started = performance.now();
     let code = 0;
@@ -280,12 +356,18 @@ export class KubeClient {
         headers,
         dispatcher,
         ...(send ? { body: send.body } : {}),
-        signal: AbortSignal.timeout(30_000),
+        signal: AbortSignal.timeout(this.#timeoutMs),
       });
       code = response.status;
       const text = await response.text();
+      if (code === 429) {
+        return {
+          throttledMs: retryAfterMs(response.headers.get('retry-after')),
+          error: await this.#error(code, text, method, path),
+        };
+      }
       if (code < 200 || code >= 300) throw await this.#error(code, text, method, path);
-      return text === '' ? undefined : JSON.parse(text);
+      return { body: text === '' ? undefined : JSON.parse(text) };
     } catch (error) {
       if (error instanceof KubeApiError) throw error;
       throw new KubeApiError(0, 'ConnectionFailed', `${method} ${path}: ${(error as Error).message}`, undefined, {

@@ -62,6 +62,13 @@ export const OperatorOptionsSchema = z.object({
   'retry-period': duration.prefault('2s'),
   'resync-period': duration.prefault('10m').describe('Every primary object is reconciled again this often.'),
   'max-concurrent-reconciles': z.coerce.number().int().min(1).max(64).default(4),
+  'max-concurrent-writes': z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(256)
+    .default(16)
+    .describe('Most create/update/patch/delete requests in flight at once (a 429 is retried after Retry-After).'),
   'watch-namespace': z.string().optional().describe('Only reconcile MobileBackends in this namespace.'),
   'environment-selector': z
     .string()
@@ -122,6 +129,9 @@ export function parseOperatorOptions(
   }
   if (result.data['renew-deadline'] >= result.data['lease-duration']) {
     throw new Error('invalid options: --renew-deadline must be shorter than --lease-duration');
+  }
+  if (result.data['retry-period'] >= result.data['renew-deadline']) {
+    throw new Error('invalid options: --retry-period must be shorter than --renew-deadline');
   }
   return result.data;
 }

@@ -5,7 +5,7 @@ import { createBackendController } from '../backend/backend-controller.ts';
 import type { ControllerSetup } from '../controller/owned-informers.ts';
 import { EventRecorder } from '../controller/event-recorder.ts';
 import { createEnvironmentController } from '../environment/environment-controller.ts';
-import { KubeClient } from '../kube/kube-client.ts';
+import { KubeClient, WRITE_VERBS, type RequestObserver } from '../kube/kube-client.ts';
 import { LeaderElector } from '../leader/leader-elector.ts';
 import { startHttpServer } from '../observability/http-server.ts';
 import { OperatorMetrics } from '../observability/operator-metrics.ts';
@@ -22,7 +22,21 @@ export async function runOperator(options: OperatorOptions, logger: Logger): Pro
   if (options.kubeconfig) kc.loadFromFile(options.kubeconfig);
   else kc.loadFromDefault();
   const metrics = new OperatorMetrics();
-  const client = new KubeClient(kc, metrics.observeRequest);
+  // Every write at debug level, with the time it completed: the audit trail that shows two leaders never write
+  // at once (test/e2e/leader-election.test.ts).
+  const observe: RequestObserver = (request) => {
+    metrics.observeRequest(request);
+    if (WRITE_VERBS.has(request.verb) && request.resource !== 'leases') logger.debug(request, 'api write');
+  };
+  // A request never outlives the renew deadline: a leader that lost its Lease has no write still in flight
+  // once a standby can have taken over.
+  const client = new KubeClient(kc, {
+    observe,
+    maxConcurrentWrites: options['max-concurrent-writes'],
+    requestTimeoutMs: options['leader-elect']
+      ? Math.max(1_000, Math.min(30_000, options['renew-deadline'] - options['retry-period']))
+      : 30_000,
+  });
   const events = new EventRecorder(client, options.identity, logger);
   const shutdown = new AbortController();
   const leaderName = options['leader-election-id'];
@@ -62,7 +76,12 @@ export async function runOperator(options: OperatorOptions, logger: Logger): Pro
 
   const elector = options['leader-elect']
     ? new LeaderElector(
-        client,
+        // Its own client: Lease renewals never queue behind reconcile writes, and time out well inside the
+        // renew deadline so a stuck request cannot eat it.
+        new KubeClient(kc, {
+          observe: metrics.observeRequest,
+          requestTimeoutMs: Math.max(1_000, Math.floor(options['renew-deadline'] / 3)),
+        }),
         {
           namespace: options['leader-election-namespace'],
           name: leaderName,
@@ -110,7 +129,10 @@ export async function runOperator(options: OperatorOptions, logger: Logger): Pro
 
   const informersStopped = new AbortController();
   const informerRuns = setups.flatMap((s) => s.informers).map((informer) => informer.run(informersStopped.signal));
-  const holding = elector?.holdUntil(shutdown.signal).catch((error: unknown) => {
+  // The Lease is renewed until the workers have stopped, not only until the signal: a standby must not lead
+  // while this process still writes (controller-runtime releases only after its runnables returned).
+  const leaseHeld = new AbortController();
+  const holding = elector?.holdUntil(leaseHeld.signal).catch((error: unknown) => {
     metrics.leaderStatus.set({ name: leaderName }, 0);
     logger.fatal({ err: error }, 'lost the leader lease: exiting');
     process.exit(1);
@@ -120,10 +142,17 @@ export async function runOperator(options: OperatorOptions, logger: Logger): Pro
     abortPromise(shutdown.signal),
   ]);
   if (!shutdown.signal.aborted) logger.info('caches synced: reconciling');
-  await Promise.all(setups.map((s) => s.controller.run(shutdown.signal)));
+  const drained = await Promise.all(setups.map((s) => s.controller.run(shutdown.signal)));
 
   informersStopped.abort();
   await Promise.allSettled(informerRuns);
+  if (drained.includes(false)) {
+    // A reconcile is still writing after the drain timeout: exit without releasing, so a standby waits out the
+    // lease duration, by which time this process and its requests are gone.
+    logger.error('reconciles still running after the drain timeout: exiting without releasing the lease');
+    return 1;
+  }
+  leaseHeld.abort();
   await holding;
   await elector?.release();
   metrics.leaderStatus.set({ name: leaderName }, 0);

@@ -12,7 +12,7 @@ afterEach(async () => {
   for (const operator of running.splice(0)) await operator.stop('SIGKILL');
 });
 
-async function startPair(): Promise<[OperatorProcess, OperatorProcess]> {
+async function startPair(extra: Record<string, string> = {}): Promise<[OperatorProcess, OperatorProcess]> {
   const flags = {
     'watch-namespace': ns.name,
     'leader-elect': true,
@@ -21,6 +21,7 @@ async function startPair(): Promise<[OperatorProcess, OperatorProcess]> {
     'lease-duration': `${LEASE_SECONDS}s`,
     'renew-deadline': '4s',
     'retry-period': '500ms',
+    ...extra,
   };
   const a = await startOperator({ ...flags, identity: 'replica-a' });
   running.push(a);
@@ -81,5 +82,36 @@ describe('leader election', () => {
     );
     expect(Date.now() - stoppedAt).toBeLessThan(LEASE_SECONDS * 1000);
     expect(a.logs()).toContain('released leader lease');
+  });
+
+  it('SIGTERM during a 50-backend reconcile: the standby writes only after the old leader wrote its last', async () => {
+    // The leader logs every write it completes (debug); the standby logs when it acquires the Lease.
+    const [a, b] = await startPair({ 'log-level': 'debug', 'max-concurrent-reconciles': '2' });
+    const names = Array.from({ length: 50 }, (_, i) => `w${String(i).padStart(2, '0')}`);
+    const spec = {
+      runtime: { version: '1.0.0' },
+      components: { api: { replicas: 1 }, auth: { replicas: 1 }, workers: { enabled: false } },
+    };
+    await kubectl(['apply', '-n', ns.name, '-f', '-'], names.map((n) => backendManifest(n, spec)).join('\n'));
+    await waitFor('the leader to be mid-way', async () =>
+      (await a.metric('mobileplane_object_writes_total', { action: 'apply' })) >= 100 ? true : undefined,
+    );
+    expect(await a.stop('SIGTERM')).toBe(0);
+    await waitFor(
+      'replica-b to lead',
+      async () => ((await b.metric('leader_election_master_status')) === 1 ? true : undefined),
+      20_000,
+    );
+    const times = (logs: string, message: string) =>
+      logs
+        .split('\n')
+        .filter((line) => line.includes(`"msg":"${message}"`))
+        .map((line) => Date.parse((JSON.parse(line) as { time: string }).time));
+    const writes = times(a.logs(), 'api write');
+    const [acquired] = times(b.logs(), 'acquired leader lease');
+    expect(writes.length).toBeGreaterThanOrEqual(100);
+    expect(acquired).toBeDefined();
+    expect(Math.max(...writes)).toBeLessThan(acquired ?? 0);
+    await kubectl(['wait', '-n', ns.name, '--for=condition=Ready', 'mb', '--all', '--timeout=110s']);
   });
 });
