@@ -1,0 +1,2 @@
+/** Test helpers for the Mobileplane plugins and modules. */
+export { InMemoryClusterClient } from './in-memory-cluster-client';
