@@ -14,6 +14,12 @@ export const KINDS = {
     shortNames: ['menv'],
     scope: 'Cluster',
   },
+  FeatureFlagSet: {
+    plural: 'featureflagsets',
+    singular: 'featureflagset',
+    shortNames: ['ffs'],
+    scope: 'Namespaced',
+  },
 } as const;
 
 export type KindName = keyof typeof KINDS;

@@ -75,6 +75,28 @@ export type {
   MobileEnvironmentSpecInput,
 } from './mobile-environment/mobile-environment-spec.ts';
 
+// FeatureFlagSet.
+export {
+  FEATURE_FLAG_SET_CONDITION_TYPES,
+  FEATURE_FLAG_SET_CRD_SOURCE,
+  FeatureFlagSetSchema,
+  FeatureFlagSetStatusSchema,
+} from './feature-flag-set/feature-flag-set.ts';
+export type { FeatureFlagSet, FeatureFlagSetInput, FeatureFlagSetStatus } from './feature-flag-set/feature-flag-set.ts';
+export {
+  FeatureFlagSetSpecSchema,
+  FlagSpecSchema,
+  MAX_FLAGS_PER_SET,
+  MAX_KILL_SWITCHES,
+} from './feature-flag-set/feature-flag-set-spec.ts';
+export type {
+  FeatureFlagSetSpec,
+  FeatureFlagSetSpecInput,
+  FlagSpec,
+  KillSwitch,
+} from './feature-flag-set/feature-flag-set-spec.ts';
+export { parseFeatureFlagSet, validateFeatureFlagSet } from './feature-flag-set/validate-feature-flag-set.ts';
+
 // Shared building blocks.
 export { ConditionSchema } from './schema/condition.ts';
 export type { Condition } from './schema/condition.ts';

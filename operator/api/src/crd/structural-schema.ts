@@ -117,6 +117,13 @@ export function toStructuralSchema(node: JsonSchema, path = ''): JSONSchemaProps
   for (const key of Object.keys(node)) {
     if (!HANDLED_KEYS.has(key)) throw new StructuralSchemaError(path, `unsupported JSON Schema keyword ${key}`);
   }
+  // Free-form JSON kept as written (a flag variant's value, a JsonLogic rule): untyped, or an object of anything.
+  if (node['x-kubernetes-preserve-unknown-fields'] === true) {
+    const free: JSONSchemaProps = { 'x-kubernetes-preserve-unknown-fields': true };
+    if (typeof node.description === 'string') free.description = node.description;
+    if (node.type === 'object') free.type = 'object';
+    return sortKeys(free);
+  }
   const out: JSONSchemaProps = intOrString(node, path) ?? {};
   for (const key of VALUE_KEYS) {
     const value = node[key];
