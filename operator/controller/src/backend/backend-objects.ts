@@ -2,6 +2,7 @@ import type { ComponentName, ComponentSpec, MobileBackendSpec } from '@mobilepla
 import { COMPONENT_NAMES } from '@mobileplane/api';
 import { ApiObject, App, Chart, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { typedQuantities } from '../kube/cdk8s-quantities.ts';
 import type { Construct } from 'constructs';
 import { controllerReference, type KubeObject, type PodToleration } from '../kube/kube-object.ts';
 import { managedLabels } from '../managed-labels.ts';
@@ -193,8 +194,8 @@ function addComponentObjects(scope: Construct, id: string, props: ComponentProps
     // Quantities as the user wrote them: kplus would convert memory to Mi and reject fractions. Patch values
     // go through the typed L1 serializer (KubeDeployment.toJson), so they must be typed Quantity objects.
     JsonPatch.add('/spec/template/spec/containers/0/resources', {
-      requests: quantities(resources.requests),
-      limits: quantities(resources.limits),
+      requests: typedQuantities(resources.requests),
+      limits: typedQuantities(resources.limits),
     }),
     JsonPatch.add('/spec/template/spec/topologySpreadConstraints', [
       spread('topology.kubernetes.io/zone', selector),
@@ -313,8 +314,4 @@ function definedEntries(values: Record<string, string | number | undefined> | un
       .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
       .map(([k, v]) => [k, String(v)]),
   );
-}
-
-function quantities(values: Record<string, string>): Record<string, kplus.k8s.Quantity> {
-  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, kplus.k8s.Quantity.fromString(v)]));
 }

@@ -4,6 +4,7 @@ import type { ReconcileContext, ReconcileResult, Reconciler } from '../controlle
 import type { EventRecorder } from '../controller/event-recorder.ts';
 import { ReconcileError, asReconcileError } from '../controller/reconcile-error.ts';
 import { step } from '../controller/reconcile-step.ts';
+import { validSpec } from '../controller/valid-spec.ts';
 import { writeStatus } from '../controller/status-writer.ts';
 import type { Informer } from '../informer/informer.ts';
 import type { KubeClient } from '../kube/kube-client.ts';
@@ -41,7 +42,7 @@ export class BackendReconciler implements Reconciler {
     let health: ComponentHealth[] = [];
     let spec: MobileBackendSpec | undefined;
     try {
-      spec = await step(ctx, 'validate', () => validSpec(backend));
+      spec = await step(ctx, 'validate', () => validSpec(backend, validateMobileBackendSpec));
       const validSpecValue = spec;
       await step(ctx, 'check-secrets', () => this.#checkSecrets(backend, validSpecValue));
       const desired = await step(ctx, 'build', () =>
@@ -123,10 +124,4 @@ export class BackendReconciler implements Reconciler {
       conditions: backendConditions(health, error),
     });
   }
-}
-
-function validSpec(backend: KubeObject): MobileBackendSpec {
-  const result = validateMobileBackendSpec(backend.spec);
-  if (result.valid) return result.value;
-  throw new ReconcileError('InvalidSpec', result.errors.map((e) => `${e.field}: ${e.message}`).join('; '));
 }

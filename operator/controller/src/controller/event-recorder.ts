@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { KubeClient } from '../kube/kube-client.ts';
 import type { KubeObject } from '../kube/kube-object.ts';
+import { metaTime } from '../kube/meta-time.ts';
 import type { Reason } from './condition-reasons.ts';
 
 /** Namespace for Events about cluster-scoped objects (as kubectl describe looks them up). */
@@ -22,7 +23,7 @@ export class EventRecorder {
   }
 
   async record(object: KubeObject, type: 'Normal' | 'Warning', reason: Reason, message: string): Promise<void> {
-    const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const now = metaTime();
     const namespace = object.metadata.namespace ?? CLUSTER_EVENTS_NAMESPACE;
     try {
       await this.#client.create({

@@ -1,6 +1,7 @@
 import type { Informer } from '../informer/informer.ts';
 import type { KubeClient } from '../kube/kube-client.ts';
 import type { KubeObject } from '../kube/kube-object.ts';
+import { metaTime } from '../kube/meta-time.ts';
 import { stableStringify } from '../apply/object-applier.ts';
 import type { EventRecorder } from './event-recorder.ts';
 import { REASONS, type Reason } from './condition-reasons.ts';
@@ -23,7 +24,7 @@ export async function writeStatus(options: {
   const { object } = options;
   const current = (object.status ?? {}) as { conditions?: Condition[] };
   const generation = object.metadata.generation;
-  const conditions = mergeConditions(current.conditions, options.conditions, generation, options.now ?? timestamp());
+  const conditions = mergeConditions(current.conditions, options.conditions, generation, options.now ?? metaTime());
   const next = { ...options.fields, observedGeneration: generation, conditions };
   if (stableStringify(next) === stableStringify(current)) return false;
   const stored = await options.client.apply(
@@ -64,9 +65,4 @@ export function eventFor(
   if (condition.type === 'Degraded' && previous?.status === 'True')
     return { type: 'Normal', message: `Recovered: ${condition.message}` };
   return undefined;
-}
-
-/** metav1.Time: RFC 3339 in seconds. */
-function timestamp(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EnvironmentTier, MobileEnvironmentSpec } from '@mobileplane/api';
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { typedQuantities } from '../kube/cdk8s-quantities.ts';
 import { controllerReference, type KubeObject } from '../kube/kube-object.ts';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, labelValue } from '../managed-labels.ts';
 
@@ -137,12 +138,12 @@ export function environmentObjects(environment: KubeObject, spec: MobileEnvironm
   };
   new kplus.k8s.KubeResourceQuota(chart, 'quota', {
     metadata: meta(QUOTA_NAME),
-    spec: { hard: quantities(hard) },
+    spec: { hard: typedQuantities(hard) },
   });
 
   const limits = spec.limitRange;
   const amounts = (given: { cpu?: string | number; memory?: string | number } | undefined, fallback: Amounts) =>
-    quantities({ cpu: String(given?.cpu ?? fallback.cpu), memory: String(given?.memory ?? fallback.memory) });
+    typedQuantities({ cpu: String(given?.cpu ?? fallback.cpu), memory: String(given?.memory ?? fallback.memory) });
   new kplus.k8s.KubeLimitRange(chart, 'limits', {
     metadata: meta('mobileplane-limits'),
     spec: {
@@ -218,8 +219,4 @@ export function roleBindingName(group: string): string {
   if (clean === group && clean.length <= 50) return `team-${clean}`;
   const hash = createHash('sha256').update(group).digest('hex').slice(0, 8);
   return `team-${clean.slice(0, 40).replace(/-+$/, '')}-${hash}`;
-}
-
-function quantities(values: Record<string, string>): Record<string, kplus.k8s.Quantity> {
-  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, kplus.k8s.Quantity.fromString(v)]));
 }

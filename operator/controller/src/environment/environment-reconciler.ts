@@ -1,10 +1,11 @@
-import { validateMobileEnvironmentSpec, type MobileEnvironmentSpec } from '@mobileplane/api';
+import { validateMobileEnvironmentSpec } from '@mobileplane/api';
 import type { ObjectApplier } from '../apply/object-applier.ts';
 import type { ReconcileContext, ReconcileResult, Reconciler } from '../controller/controller.ts';
 import type { ConditionUpdate } from '../controller/conditions.ts';
 import type { EventRecorder } from '../controller/event-recorder.ts';
 import { ReconcileError, asReconcileError } from '../controller/reconcile-error.ts';
 import { step } from '../controller/reconcile-step.ts';
+import { validSpec } from '../controller/valid-spec.ts';
 import { writeStatus } from '../controller/status-writer.ts';
 import type { Informer } from '../informer/informer.ts';
 import type { KubeClient } from '../kube/kube-client.ts';
@@ -39,7 +40,7 @@ export class EnvironmentReconciler implements Reconciler {
     if (environment === undefined || environment.metadata.deletionTimestamp !== undefined) return undefined;
     let namespace: string | undefined;
     try {
-      const spec = await step(ctx, 'validate', () => validSpec(environment));
+      const spec = await step(ctx, 'validate', () => validSpec(environment, validateMobileEnvironmentSpec));
       namespace = environmentNamespace(environment, spec);
       const ns = namespace;
       await step(ctx, 'claim-namespace', () => this.#claimNamespace(environment, ns));
@@ -116,10 +117,4 @@ export class EnvironmentReconciler implements Reconciler {
       conditions,
     });
   }
-}
-
-function validSpec(environment: KubeObject): MobileEnvironmentSpec {
-  const result = validateMobileEnvironmentSpec(environment.spec);
-  if (result.valid) return result.value;
-  throw new ReconcileError('InvalidSpec', result.errors.map((e) => `${e.field}: ${e.message}`).join('; '));
 }

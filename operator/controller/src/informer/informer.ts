@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { KubeApiError, type KubeClient } from '../kube/kube-client.ts';
 import { objectKey, type KubeObject } from '../kube/kube-object.ts';
 import type { ResourceKind } from '../kube/resource-kinds.ts';
+import { sleep } from '../kube/sleep.ts';
 
 export type InformerEventType = 'add' | 'update' | 'delete';
 export type InformerHandler<T extends KubeObject> = (type: InformerEventType, object: T, old?: T) => void;
@@ -27,12 +28,6 @@ export interface InformerOptions<T extends KubeObject = KubeObject> {
   onRelist?: () => void;
   onWatchError?: () => void;
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-  });
 
 /**
  * A list+watch cache of one kind (client-go's reflector + store, written for the pitfalls of client-node's own

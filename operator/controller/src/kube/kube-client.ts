@@ -6,6 +6,7 @@ import { fetch, type Dispatcher } from 'undici';
 import { FIELD_MANAGER } from '../managed-labels.ts';
 import type { KubeObject } from './kube-object.ts';
 import { resourceKindOf, resourcePath, type ResourceKind } from './resource-kinds.ts';
+import { sleep } from './sleep.ts';
 
 /** Verbs as the API server's audit log and RBAC name them. */
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete';
@@ -94,8 +95,6 @@ export function retryAfterMs(header: string | null, now = Date.now()): number {
   const date = Date.parse(header);
   return Number.isNaN(date) ? 1_000 : Math.max(0, date - now);
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * A small REST client over the kubeconfig's transport (TLS, auth) that sends plain JSON. client-node's typed

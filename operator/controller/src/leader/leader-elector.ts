@@ -2,7 +2,9 @@ import type { Logger } from 'pino';
 import { KubeApiError, type KubeClient } from '../kube/kube-client.ts';
 import type { KubeObject } from '../kube/kube-object.ts';
 import { resourceKind } from '../kube/resource-kinds.ts';
-import { decideLease, microTime, type LeaseSpec, type Observation } from './lease-decision.ts';
+import { sleep } from '../kube/sleep.ts';
+import { microTime } from '../kube/meta-time.ts';
+import { decideLease, type LeaseSpec, type Observation } from './lease-decision.ts';
 
 export interface LeaderElectionOptions {
   namespace: string;
@@ -17,12 +19,6 @@ export interface LeaderElectionOptions {
 }
 
 type Lease = KubeObject & { spec?: LeaseSpec };
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-  });
 
 /**
  * Leader election on a coordination.k8s.io/v1 Lease (client-go's leaderelection): optimistic concurrency on

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decideLease, microTime, type LeaseSpec, type Observation } from './lease-decision.ts';
+import { microTime } from '../kube/meta-time.ts';
+import { decideLease, type LeaseSpec, type Observation } from './lease-decision.ts';
 
 const me = 'me';
 const held: LeaseSpec = { holderIdentity: 'other', leaseDurationSeconds: 15, renewTime: 'r1', leaseTransitions: 2 };

@@ -45,8 +45,3 @@ export function decideLease(
   if (expiresInMs > 0) return { action: 'wait', holder, expiresInMs };
   return { action: 'acquire', transitions };
 }
-
-/** A metav1.MicroTime: RFC 3339 with exactly six fractional digits. */
-export function microTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-}
