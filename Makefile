@@ -113,8 +113,11 @@ bench-runtime: install ## Benchmark the api component against Parse Server and a
 .PHONY: bench-auth
 bench-auth: install ## Auth token issuance and verification per second on one core vs bare argon2id and ES256 (writes docs/benchmarks.md)
 	node runtime/test/bench/bench-auth.ts
+.PHONY: bench-workers
+bench-workers: install ## Jobs per second through the runtime's queue vs pg-boss's and graphile-worker's bare loops (writes docs/benchmarks.md)
+	node runtime/test/bench/bench-workers.ts
 .PHONY: bench
-bench: bench-runtime bench-auth bench-operator ## Every benchmark (results in docs/benchmarks.md)
+bench: bench-runtime bench-auth bench-workers bench-operator ## Every benchmark (results in docs/benchmarks.md)
 
 ## ---- operator ----------------------------------------------------------------------------------------------
 # `make operator` runs against $KUBECONFIG when set, else the local control plane. OPERATOR_FLAGS adds flags

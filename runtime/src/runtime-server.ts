@@ -18,6 +18,7 @@ import { createLogger, flushLogger } from './platform/logger.ts';
 import type { Logger } from './platform/logger.ts';
 import { requestInstrumentation } from './platform/request-instrumentation.ts';
 import { installTracing } from './platform/tracing.ts';
+import { createWorkersComponent } from './workers/workers-component.ts';
 
 export interface RunningRuntime {
   url: string;
@@ -53,6 +54,8 @@ function createComponent(
     case 'auth':
       // Its security-event counters go to the process's one /metrics registry.
       return createAuthComponent(context, { ...options.auth, registry: metrics.registry });
+    case 'workers':
+      return createWorkersComponent(context, { registry: metrics.registry });
     default:
       return platformOnlyComponent();
   }

@@ -1,6 +1,7 @@
 import type { Express, NextFunction, Request, Response } from 'express';
 import type { Registry } from 'prom-client';
 import { runMigrations } from '../data/migration-runner.ts';
+import { OutboxTokenSealer } from '../email/outbox-token-sealer.ts';
 import type { ComponentContext, RuntimeComponent } from '../platform/component.ts';
 import { AccountStore } from './accounts/account-store.ts';
 import { SecurityAudit } from './audit/security-audit.ts';
@@ -139,7 +140,11 @@ export function buildAuthServices(
     mfa,
     mfaChallenges: new MfaChallengeSealer(config.secrets.cookieSecret, clock),
     oneTimeTokens: new OneTimeTokenStore(db, clock),
-    outbox: new AuthOutbox(db),
+    outbox: new AuthOutbox({
+      db,
+      logger,
+      sealer: OutboxTokenSealer.fromEnv() ?? new OutboxTokenSealer(config.secrets.encryptionKey),
+    }),
     audit,
     client: (clientId) => clients.get(clientId),
   };
@@ -166,6 +171,7 @@ export function createAuthComponent(context: ComponentContext, options: AuthComp
   function start(): Promise<void> {
     started ??= (async () => {
       await runMigrations(context.database, AUTH_MIGRATIONS);
+      await services.outbox.start();
       await services.keys.maintain();
       host.provider();
       const maintain = setInterval(() => {
@@ -207,6 +213,7 @@ export function createAuthComponent(context: ComponentContext, options: AuthComp
     },
     async close() {
       for (const timer of timers.splice(0)) clearInterval(timer);
+      await services.outbox.close();
     },
   };
 }

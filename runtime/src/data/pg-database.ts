@@ -29,6 +29,11 @@ export class PgDatabase implements Database {
     this.pool.on('error', (error) => this.logger.warn({ err: error }, 'idle database connection failed'));
   }
 
+  /** The DSN, for libraries that keep their own pool on the same database (the job queue's pg-boss). */
+  get connectionString(): string {
+    return this.url;
+  }
+
   async query<Row>(sql: string, params: readonly unknown[] = []): Promise<{ rows: Row[] }> {
     const result = await this.pool.query(statement(sql, params));
     return { rows: result.rows as Row[] };

@@ -13,6 +13,11 @@ export class PgliteDatabase implements Database {
     this.db = db;
   }
 
+  /** The PGlite instance, for libraries that bring their own adapter (the job queue's pg-boss). */
+  get client(): PGlite {
+    return this.db;
+  }
+
   static async open(dataDir?: string): Promise<PgliteDatabase> {
     return new PgliteDatabase(await PGlite.create(dataDir === undefined ? {} : { dataDir }));
   }

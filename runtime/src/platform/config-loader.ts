@@ -22,6 +22,10 @@ export const CONFIG_ENV_VARIABLES: Readonly<Record<string, readonly string[]>> =
   AUTH_JWKS_URL: ['auth', 'jwksUrl'],
   AUTH_ISSUER: ['auth', 'issuer'],
   AUTH_AUDIENCE: ['auth', 'audience'],
+  SMTP_HOST: ['email', 'smtp', 'host'],
+  SMTP_PORT: ['email', 'smtp', 'port'],
+  MAIL_FROM: ['email', 'from'],
+  MAIL_LINK_BASE_URL: ['email', 'linkBaseUrl'],
 };
 
 /** Thrown when the configuration is invalid; the message names every offending field (and its source). */

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { emailSettingsSchema } from '../email/email-settings.ts';
+import { workersSettingsSchema } from '../workers/workers-settings.ts';
 
 /** The five roles of the one runtime image (ARCHITECTURE.md, "The runtime"). */
 export const COMPONENTS = ['api', 'auth', 'workers', 'push', 'storage'] as const;
@@ -170,6 +172,8 @@ export const runtimeConfigSchema = z
       .strict()
       .prefault({}),
     collections: z.record(fieldName, collectionSchema).default({}),
+    workers: workersSettingsSchema.prefault({}),
+    email: emailSettingsSchema.prefault({}),
   })
   .strict();
 

@@ -100,10 +100,10 @@ export function accountRouter(services: AuthServices): Router {
       // Hash before looking the address up, so both branches cost one argon2 run.
       const passwordHash = await hasher.hash(body.password);
       const userId = await accounts.create({ email: body.email, passwordHash, name: body.name ?? null });
-      if (userId === undefined) await outbox.enqueue('account-exists', body.email, {});
+      if (userId === undefined) await outbox.enqueue('account-exists', body.email);
       else {
         audit.record('sign-up', { userId, ip: clientIp(req) });
-        await outbox.enqueue('verify-email', body.email, { token: await oneTimeTokens.issue(userId, 'verify-email') });
+        await outbox.enqueueWithToken('verify-email', body.email, userId, oneTimeTokens);
       }
       sendJsonNoStore(res, 202, ACCEPTED);
     }),
@@ -129,9 +129,7 @@ export function accountRouter(services: AuthServices): Router {
       const body = parseBody(emailOnlySchema, req.body);
       const account = await accounts.byEmail(body.email);
       if (account !== undefined && !account.emailVerified)
-        await outbox.enqueue('verify-email', body.email, {
-          token: await oneTimeTokens.issue(account.id, 'verify-email'),
-        });
+        await outbox.enqueueWithToken('verify-email', body.email, account.id, oneTimeTokens);
       sendJsonNoStore(res, 202, ACCEPTED);
     }),
   );
@@ -144,9 +142,7 @@ export function accountRouter(services: AuthServices): Router {
       const account = await accounts.byEmail(body.email);
       if (account !== undefined) {
         audit.record('password-reset-requested', { userId: account.id, ip: clientIp(req) });
-        await outbox.enqueue('reset-password', body.email, {
-          token: await oneTimeTokens.issue(account.id, 'reset-password'),
-        });
+        await outbox.enqueueWithToken('reset-password', body.email, account.id, oneTimeTokens);
       }
       sendJsonNoStore(res, 202, ACCEPTED);
     }),

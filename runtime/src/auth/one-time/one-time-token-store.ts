@@ -1,4 +1,4 @@
-import type { Database } from '../../data/database.ts';
+import type { Database, SqlClient } from '../../data/database.ts';
 import type { Clock } from '../clock.ts';
 import { generateOpaqueToken, hashToken } from '../crypto/opaque-token.ts';
 
@@ -19,10 +19,11 @@ export class OneTimeTokenStore {
     this.clock = clock;
   }
 
-  async issue(userId: string, purpose: OneTimePurpose): Promise<string> {
+  /** With `tx`, the token is written by the caller's transaction (the outbox enqueues its mail in the same one). */
+  async issue(userId: string, purpose: OneTimePurpose, outer?: SqlClient): Promise<string> {
     const token = generateOpaqueToken('mpot');
     const now = this.clock.now();
-    await this.db.transaction(async (tx) => {
+    const write = async (tx: SqlClient) => {
       await tx.query(
         'UPDATE auth_one_time_tokens SET used_at = $3 WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL',
         [userId, purpose, new Date(now)],
@@ -31,7 +32,9 @@ export class OneTimeTokenStore {
         'INSERT INTO auth_one_time_tokens (token_hash, purpose, user_id, expires_at) VALUES ($1, $2, $3, $4)',
         [hashToken(token), purpose, userId, new Date(now + TTL_MS[purpose])],
       );
-    });
+    };
+    if (outer === undefined) await this.db.transaction(write);
+    else await write(outer);
     return token;
   }
 
