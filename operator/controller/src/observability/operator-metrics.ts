@@ -143,12 +143,6 @@ export class OperatorMetrics {
     buckets: RECONCILE_BUCKETS,
     registers: [this.registry],
   });
-  readonly conditionStatus = new Gauge({
-    name: 'mobileplane_resource_condition',
-    help: 'Custom resources by kind, condition type and status, as last reconciled',
-    labelNames: ['kind', 'type', 'status'] as const,
-    registers: [this.registry],
-  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
