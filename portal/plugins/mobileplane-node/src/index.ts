@@ -17,3 +17,5 @@ export {
   environmentForNamespace,
   environmentNamespace,
 } from './resource-ownership';
+export { prepareMobileBackend, prepareMobileEnvironment } from './resource-preparation';
+export type { PreparedBackend } from './resource-preparation';

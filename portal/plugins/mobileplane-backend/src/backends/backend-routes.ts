@@ -1,5 +1,4 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
-import type { MobileEnvironment } from '@mobileplane/api';
 import {
   ROLLOUT_ACTIONS,
   ROLLOUT_ACTION_ANNOTATION,
@@ -19,7 +18,7 @@ import type {
   MobileBackendView,
   RolloutAction,
 } from '@mobileplane/backstage-plugin-mobileplane-common';
-import { describeBackend, environmentForNamespace } from '@mobileplane/backstage-plugin-mobileplane-node';
+import { describeBackend, prepareMobileBackend } from '@mobileplane/backstage-plugin-mobileplane-node';
 import type { MobileplaneClusters } from '@mobileplane/backstage-plugin-mobileplane-node';
 import type { Request } from 'express';
 import Router from 'express-promise-router';
@@ -89,24 +88,8 @@ export function backendRoutes(deps: { clusters: MobileplaneClusters; access: Req
   });
 
   router.post('/backends', async (req, res) => {
-    const validation = validateCreateMobileBackendRequest(req.body);
-    if (!validation.valid) {
-      sendFieldErrors(res, validation.errors);
-      return;
-    }
     await access.allow(req, mobileBackendCreatePermission);
-    const { cluster, manifest } = validation.value;
-    const client = clusters.get(cluster);
-    const environments: MobileEnvironment[] = await client.listEnvironments();
-    if (!environmentForNamespace(environments, manifest.metadata.namespace)) {
-      sendFieldErrors(res, [
-        {
-          field: 'metadata.namespace',
-          message: `no MobileEnvironment owns namespace "${manifest.metadata.namespace}": request an environment first`,
-        },
-      ]);
-      return;
-    }
+    const { client, manifest, environments } = await prepareMobileBackend(clusters, req.body);
     const dryRun = isDryRun(req);
     const meta = { cluster: client.config.name, ...manifest.metadata, dryRun };
     const created = await access.audited(req, 'backend-create', meta, () => client.createBackend(manifest, { dryRun }));

@@ -2,14 +2,12 @@ import {
   mobileEnvironmentCreatePermission,
   mobileEnvironmentDeletePermission,
   mobileEnvironmentReadPermission,
-  validateCreateMobileEnvironmentRequest,
 } from '@mobileplane/backstage-plugin-mobileplane-common';
 import type { ListResponse, MobileEnvironmentView } from '@mobileplane/backstage-plugin-mobileplane-common';
-import { describeEnvironment } from '@mobileplane/backstage-plugin-mobileplane-node';
+import { describeEnvironment, prepareMobileEnvironment } from '@mobileplane/backstage-plugin-mobileplane-node';
 import type { MobileplaneClusters } from '@mobileplane/backstage-plugin-mobileplane-node';
 import { NotFoundError } from '@backstage/errors';
 import Router from 'express-promise-router';
-import { sendFieldErrors } from '../http/field-errors';
 import type { RequestAccess } from '../http/request-access';
 
 /** The MobileEnvironment routes: list, get, request (create) and delete. */
@@ -44,14 +42,8 @@ export function environmentRoutes(deps: { clusters: MobileplaneClusters; access:
   });
 
   router.post('/environments', async (req, res) => {
-    const validation = validateCreateMobileEnvironmentRequest(req.body);
-    if (!validation.valid) {
-      sendFieldErrors(res, validation.errors);
-      return;
-    }
     await access.allow(req, mobileEnvironmentCreatePermission);
-    const { cluster, manifest } = validation.value;
-    const client = clusters.get(cluster);
+    const { client, manifest } = prepareMobileEnvironment(clusters, req.body);
     const dryRun = req.query.dryRun === 'true' || req.query.dryRun === 'All';
     const meta = { cluster: client.config.name, name: manifest.metadata.name, tier: manifest.spec.tier, dryRun };
     const created = await access.audited(req, 'environment-create', meta, () =>
