@@ -1,41 +1,22 @@
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { inject } from 'vitest';
 import { waitFor } from '@mobileplane/test-harness';
 // The global setup declares what inject() provides (kubeconfig, kubectlDir).
 import type {} from '@mobileplane/test-harness/global-setup';
+import { KWOK_TOLERATION, kubectlWith } from '../support/kubectl.ts';
 import { sumMetric } from './operator-harness-metrics.ts';
 
-export { sumMetric };
+export { KWOK_TOLERATION, sumMetric };
 
-const run = promisify(execFile);
 export const REPOSITORY_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 
 /** Runs the control plane's kubectl; resolves with stdout, rejects with stderr in the message. */
 export async function kubectl(args: string[], stdin?: string): Promise<string> {
   const env = { ...process.env, KUBECONFIG: inject('kubeconfig'), PATH: `${inject('kubectlDir')}:${process.env.PATH}` };
-  if (stdin === undefined) {
-    const { stdout } = await run('kubectl', args, { env, cwd: REPOSITORY_ROOT, maxBuffer: 64 * 1024 * 1024 }).catch(
-      (error: { stderr?: string; message: string }) => {
-        throw new Error(`kubectl ${args.join(' ')}: ${error.stderr ?? error.message}`);
-      },
-    );
-    return stdout;
-  }
-  return new Promise((resolve, reject) => {
-    const child = spawn('kubectl', args, { env, cwd: REPOSITORY_ROOT });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) =>
-      code === 0 ? resolve(stdout) : reject(new Error(`kubectl ${args.join(' ')}: ${stderr}`)),
-    );
-    child.stdin.end(stdin);
-  });
+  return kubectlWith(env, REPOSITORY_ROOT)(args, stdin);
 }
 
 /** Installs (or updates) the CRDs the way `make operator` does. */
@@ -68,12 +49,6 @@ async function freePort(): Promise<number> {
     });
   });
 }
-
-/**
- * The taint on the local cluster's kwok nodes (fake nodes for scale tests). The pods these suites make the
- * operator create exist to exercise the operator, not the node, so every operator started here tolerates it.
- */
-export const KWOK_TOLERATION = 'kwok.x-k8s.io/node=fake:NoSchedule';
 
 /** A running operator process. */
 export interface OperatorProcess {
