@@ -32,7 +32,20 @@ export const FeatureFlagSetStatusSchema = z
       .max(64)
       .optional()
       .describe('Revision of the backend flag configuration that includes this set (what the api pods should serve).'),
-    killSwitchEngagedAt: timestamp('When the kill switches were engaged; absent while they are off.').optional(),
+    killSwitch: z
+      .object({
+        engagedAt: timestamp('When the kill switches were engaged.'),
+        reason: z
+          .enum(['RolloutAborted', 'RolloutRolledBack'])
+          .describe('The backend rollout phase that engaged them: Aborted or RolledBack.'),
+        stableVersion: z
+          .string()
+          .max(128)
+          .optional()
+          .describe('The backend stable version when they were engaged; a new stable version releases them.'),
+      })
+      .optional()
+      .describe('Set while the kill switches are engaged; absent while they are off.'),
   })
   .describe('Observed state of the flag set, written by the operator.');
 

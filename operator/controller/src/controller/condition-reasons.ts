@@ -44,6 +44,43 @@ export const REASONS = {
     severity: 'terminal',
     meaning: 'The environment namespace exists and is owned by something else; the operator will not adopt it.',
   },
+  // FeatureFlagSet (Accepted, Delivered, KillSwitchEngaged)
+  FlagsAccepted: {
+    severity: 'info',
+    meaning: "The set passes flagd's schema, its targeting compiles and it merges with the backend's other sets.",
+  },
+  InvalidFlags: {
+    severity: 'terminal',
+    meaning:
+      "The set fails flagd's schema or a targeting rule does not compile; the message names the flag and field. The api keeps serving the last good configuration.",
+  },
+  FlagKeyConflict: {
+    severity: 'terminal',
+    meaning:
+      'A flag key or $evaluators entry is already defined by another FeatureFlagSet of the backend (earlier by name).',
+  },
+  BackendNotFound: { severity: 'transient', meaning: 'spec.backendRef names no MobileBackend in the namespace.' },
+  FlagsDelivered: { severity: 'info', meaning: 'Every ready api pod serves the revision that contains the set.' },
+  FlagsDelivering: {
+    severity: 'info',
+    meaning:
+      'The ConfigMap holds the revision; not every ready api pod serves it yet (kubelet refreshes mounted ConfigMaps within about a minute).',
+  },
+  NoApiPods: { severity: 'info', meaning: 'No ready api pod of the backend to serve the flags yet.' },
+  NotAccepted: { severity: 'info', meaning: 'The set is not accepted, so it is not delivered.' },
+  RolloutAborted: {
+    severity: 'info',
+    meaning: 'Kill switches engaged: the backend rollout was aborted; the named flags serve their safe variants.',
+  },
+  RolloutRolledBack: {
+    severity: 'info',
+    meaning:
+      'Kill switches engaged: the backend rollout was rolled back by analysis; the named flags serve their safe variants.',
+  },
+  KillSwitchReleased: {
+    severity: 'info',
+    meaning: 'Kill switches off: no aborted rollout, or a new rollout has succeeded since.',
+  },
   // Degraded cleared
   NotDegraded: { severity: 'info', meaning: 'The last reconcile succeeded.' },
 } as const satisfies Record<string, { severity: 'info' | 'transient' | 'terminal'; meaning: string }>;

@@ -12,6 +12,7 @@ const kinds = [
   { apiVersion: 'v1', kind: 'Namespace', plural: 'namespaces', namespaced: false },
   { apiVersion: 'v1', kind: 'ServiceAccount', plural: 'serviceaccounts', namespaced: true },
   { apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true },
+  { apiVersion: 'v1', kind: 'Pod', plural: 'pods', namespaced: true },
   { apiVersion: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true },
   { apiVersion: 'v1', kind: 'Service', plural: 'services', namespaced: true },
   { apiVersion: 'v1', kind: 'Event', plural: 'events', namespaced: true },
@@ -39,6 +40,12 @@ const kinds = [
     kind: 'MobileBackend',
     plural: KINDS.MobileBackend.plural,
     namespaced: (KINDS.MobileBackend.scope as string) === 'Namespaced',
+  },
+  {
+    apiVersion: API_VERSION,
+    kind: 'FeatureFlagSet',
+    plural: KINDS.FeatureFlagSet.plural,
+    namespaced: (KINDS.FeatureFlagSet.scope as string) === 'Namespaced',
   },
   {
     apiVersion: API_VERSION,

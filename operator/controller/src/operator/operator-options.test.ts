@@ -9,7 +9,7 @@ describe('parseOperatorOptions', () => {
     expect(options['retry-period']).toBe(2_000);
     expect(options['leader-elect']).toBe(true);
     expect(options['http-bind-address']).toEqual({ host: '0.0.0.0', port: 8080 });
-    expect([...options.controllers]).toEqual(['backend', 'environment']);
+    expect([...options.controllers]).toEqual(['backend', 'environment', 'flags']);
   });
 
   it('takes flags over environment variables', () => {

@@ -76,7 +76,7 @@ export const OperatorOptionsSchema = z.object({
     .describe('Label selector: only reconcile MobileEnvironments that match (sharding, tests).'),
   controllers: z
     .string()
-    .prefault('backend,environment')
+    .prefault('backend,environment,flags')
     .transform(
       (v) =>
         new Set(
@@ -86,7 +86,7 @@ export const OperatorOptionsSchema = z.object({
             .filter(Boolean),
         ),
     )
-    .pipe(z.set(z.enum(['backend', 'environment']))),
+    .pipe(z.set(z.enum(['backend', 'environment', 'flags']))),
   'runtime-image': z.string().default('ghcr.io/mobileplane/runtime'),
   'pod-tolerations': tolerations
     .prefault('')

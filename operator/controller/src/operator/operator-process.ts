@@ -5,6 +5,7 @@ import { createBackendController } from '../backend/backend-controller.ts';
 import type { ControllerSetup } from '../controller/owned-informers.ts';
 import { EventRecorder } from '../controller/event-recorder.ts';
 import { createEnvironmentController } from '../environment/environment-controller.ts';
+import { createFlagsController } from '../flags/flags-controller.ts';
 import { KubeClient, WRITE_VERBS, type RequestObserver } from '../kube/kube-client.ts';
 import { LeaderElector } from '../leader/leader-elector.ts';
 import { startHttpServer } from '../observability/http-server.ts';
@@ -125,6 +126,9 @@ export async function runOperator(options: OperatorOptions, logger: Logger): Pro
   }
   if (options.controllers.has('environment')) {
     setups.push(createEnvironmentController({ ...common, selector: options['environment-selector'] }));
+  }
+  if (options.controllers.has('flags')) {
+    setups.push(createFlagsController({ ...common, namespace: options['watch-namespace'] }));
   }
 
   const informersStopped = new AbortController();
