@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from './platform/config-loader.ts';
+import { TracingConfigError } from './platform/tracing.ts';
 import { startRuntime } from './runtime-server.ts';
 
 /** Entry point of the runtime image: `node runtime/src/main.ts --component=api|auth|workers|push|storage`. */
@@ -13,7 +14,16 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const runtime = await startRuntime(config);
+  let runtime;
+  try {
+    runtime = await startRuntime(config);
+  } catch (error) {
+    if (error instanceof TracingConfigError) {
+      console.error(`invalid config: ${error.message}`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
   const stop = (signal: string) => {
     runtime.logger.info({ signal }, 'shutting down');
     runtime.shutdown().then(

@@ -17,7 +17,7 @@ import type { GracefulServer } from './platform/http-server.ts';
 import { createLogger, flushLogger } from './platform/logger.ts';
 import type { Logger } from './platform/logger.ts';
 import { requestInstrumentation } from './platform/request-instrumentation.ts';
-import { installTracing } from './platform/tracing.ts';
+import { flushTracing, installTracing } from './platform/tracing.ts';
 import { createWorkersComponent } from './workers/workers-component.ts';
 
 export interface RunningRuntime {
@@ -63,12 +63,12 @@ function createComponent(
 
 /** Starts one component: config → logs, metrics, tracing → database (migrated) → Redis → HTTP server. */
 export async function startRuntime(config: RuntimeConfig, options: StartRuntimeOptions = {}): Promise<RunningRuntime> {
-  installTracing();
   const identity = {
     component: config.component,
     backend: config.identity.backend,
     revision: config.identity.revision,
   };
+  installTracing(identity);
   const logger = createLogger({ level: config.log.level, ...identity }, options.logDestination);
   const metrics = createHttpMetrics(identity);
   const database = await openDatabase(config.database, logger);
@@ -135,6 +135,7 @@ export async function startRuntime(config: RuntimeConfig, options: StartRuntimeO
         await component.close();
         await redis?.quit().catch(() => undefined);
         await database.close();
+        await flushTracing().catch((error: unknown) => logger.warn({ err: error }, 'could not send the last spans'));
         logger.info('stopped');
         await flushLogger(logger);
       })();
