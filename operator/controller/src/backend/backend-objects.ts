@@ -5,6 +5,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { typedQuantities } from '../kube/cdk8s-quantities.ts';
 import type { Construct } from 'constructs';
 import { controllerReference, type KubeObject, type PodToleration } from '../kube/kube-object.ts';
+import { FLAGS_MOUNT_DIRECTORY, flagsConfigMapName } from '../flags/flags-mount.ts';
 import { managedLabels } from '../managed-labels.ts';
 import { DEFAULT_RESOURCES, HTTP_PORT, METRICS_PORT, enabledCallers } from './component-topology.ts';
 import { parseQuantity } from '../apply/apply-diff.ts';
@@ -168,6 +169,16 @@ function addComponentObjects(scope: Construct, id: string, props: ComponentProps
     kplus.Volume.fromConfigMap(scope, `${id}-config-volume`, configMap, { name: 'config' }),
     { readOnly: true },
   );
+  if (component === 'api') {
+    // Feature flags: the FeatureFlagSet controller's ConfigMap, optional so the api starts before any flag set
+    // exists; mounted as a directory so kubelet refreshes the file on change, without a restart (decision 0500).
+    const flags = kplus.ConfigMap.fromConfigMapName(scope, `${id}-flags`, flagsConfigMapName(backend.name));
+    container.mount(
+      FLAGS_MOUNT_DIRECTORY,
+      kplus.Volume.fromConfigMap(scope, `${id}-flags-volume`, flags, { name: 'flags', optional: true }),
+      { readOnly: true },
+    );
+  }
   container.mount('/tmp', kplus.Volume.fromEmptyDir(scope, `${id}-tmp`, 'tmp'));
   if (!props.spec.database)
     container.mount('/var/lib/mobileplane', kplus.Volume.fromEmptyDir(scope, `${id}-data`, 'data'));

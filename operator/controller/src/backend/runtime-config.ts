@@ -1,4 +1,5 @@
 import type { ComponentName, MobileBackendSpec, RateLimitsSpec } from '@mobileplane/api';
+import { FLAGS_FILE_PATH } from '../flags/flags-mount.ts';
 import { HTTP_PORT } from './component-topology.ts';
 
 /**
@@ -19,6 +20,8 @@ export function runtimeConfig(
     database: { poolSize: spec.database?.maxConnections ?? 10 },
     rateLimits: rateLimits(spec.rateLimits),
   };
+  // The api serves feature flags from the file the FeatureFlagSet controller renders and the Deployment mounts.
+  if (component === 'api') config.flags = { file: FLAGS_FILE_PATH };
   if (component !== 'auth' && spec.components.auth.enabled) {
     const issuer = serviceUrl(backend, 'auth');
     config.auth = {

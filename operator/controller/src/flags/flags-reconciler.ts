@@ -18,20 +18,13 @@ import {
   type RenderedConfiguration,
 } from './flag-configuration-render.ts';
 import { flagdProblem, type FlagdProblem } from './flagd-validation.ts';
+import { FLAGS_FILE_KEY, flagsConfigMapName } from './flags-mount.ts';
 import { nextKillSwitchState, type KillSwitchState } from './kill-switch-state.ts';
 
-/** Key of the flag file in the ConfigMap, and where the api pods mount it (the runtime's `flags.file`). */
-export const FLAGS_FILE_KEY = 'flags.json';
-export const FLAGS_MOUNT_DIRECTORY = '/etc/mobileplane/flags';
 /** Annotation with the revision on the ConfigMap, for humans and `kubectl get -o yaml`. */
 export const FLAGS_REVISION_ANNOTATION = 'mobileplane.io/flags-revision';
 /** How often delivery is checked again while some api pod has not caught up. */
 export const DELIVERY_RECHECK_MS = 5_000;
-
-/** The ConfigMap of a backend's flags: `<backend>-flags`. */
-export function flagsConfigMapName(backend: string): string {
-  return `${backend}-flags`;
-}
 
 /** Labels of the flags ConfigMap; a name of its own keeps it out of the backend controller's caches and prune. */
 export function flagsLabels(backend: string): Record<string, string> {
