@@ -86,3 +86,18 @@ describe('flagdProblem', () => {
     expect(flagdProblem(document)?.field.startsWith(field)).toBe(true);
   });
 });
+
+describe('examples/featureflagset-rides.yaml', () => {
+  it('validates, passes flagd and renders', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parse } = await import('yaml');
+    const text = readFileSync(new URL('../../../../examples/featureflagset-rides.yaml', import.meta.url), 'utf8');
+    const resource = parseFeatureFlagSet(parse(text));
+    const { spec: s } = resource;
+    expect(flagdProblem({ flags: s.flags, $evaluators: s.$evaluators, metadata: s.metadata } as never)).toBeUndefined();
+    const rendered = renderFlagConfiguration([input('rides-app', s, 'RolloutAborted')]);
+    const core = new (await import('@openfeature/flagd-core')).FlagdCore();
+    core.setConfigurations(rendered.text);
+    expect(core.getFlag('nearby-poll')?.evaluate({}).value).toEqual({ intervalSeconds: 15 });
+  });
+});
