@@ -32,9 +32,20 @@ $(NODE_DIR)/bin/yarn: versions.env dev/toolchain/ensure-node.sh
 .PHONY: install
 install: $(STAMP) ## Install the workspace's packages (yarn install, skipped when nothing changed)
 
-$(STAMP): $(NODE_DIR)/bin/yarn $(WORKSPACE_MANIFESTS)
+$(STAMP): $(NODE_DIR)/bin/yarn $(WORKSPACE_MANIFESTS) | native-toolchain
 	yarn install
 	@touch $@
+
+.PHONY: native-toolchain
+native-toolchain: ## Install the C++ toolchain native addons build with (node-gyp: make, g++, python3) when missing
+	@command -v g++ >/dev/null && command -v make >/dev/null && command -v python3 >/dev/null || { \
+	   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq build-essential python3 >/dev/null; }
+
+.PHONY: services services-down
+services: install ## Print exports for PostgreSQL and Redis (the machine's if they answer, else private ones): eval "$$(make -s services)"
+	@bash dev/services/services.sh env
+services-down: ## Stop the private PostgreSQL and Redis that dev/services started (never the machine's)
+	@bash dev/services/services.sh stop
 
 .PHONY: chromium
 chromium: ## Install Debian's Chromium for browser tests (never a downloaded browser)
@@ -54,7 +65,7 @@ cluster-env: ## Print exports for KUBECONFIG and kubectl: eval "$$(make -s clust
 	@bash dev/cluster/cluster.sh env
 
 ## ---- checks ------------------------------------------------------------------------------------------------
-.PHONY: lint typecheck test test-unit test-portal test-integration test-e2e format
+.PHONY: lint typecheck test test-unit test-portal test-integration test-services test-e2e format
 lint: install ## ESLint and Prettier
 	yarn lint
 	yarn format:check
@@ -62,13 +73,15 @@ typecheck: install ## TypeScript, all packages
 	yarn typecheck
 test-unit: install ## Unit tests (no services)
 	yarn vitest run --project unit
-test-portal: install ## Backstage plugin tests (backstage-cli, Jest)
+test-portal: install chromium ## Backstage plugin tests (backstage-cli, Jest)
 	CI=true yarn workspaces foreach --all --include '@mobileplane/backstage-*' run test
-test-integration: install ## Integration tests against the machine's PostgreSQL and Redis
-	yarn vitest run --project integration --passWithNoTests
+test-integration: install ## Integration tests on PostgreSQL and Redis: the machine's if they answer, else private ones (dev/services)
+	bash dev/services/services.sh run -- yarn vitest run --project integration
+test-services: install ## Fresh-machine check: with PostgreSQL and Redis pointed at a dead port, suites pass on private ones
+	bash dev/services/check-private-services.sh
 test-e2e: install cluster-binaries ## End-to-end tests on the local control plane
 	yarn vitest run --project e2e
-test: lint typecheck test-unit test-portal test-integration test-e2e ## Everything CI runs: lint, typecheck, unit, portal, integration and e2e tests
+test: lint typecheck test-unit test-portal test-integration test-services test-e2e ## Everything CI runs: lint, typecheck, unit, portal, integration and e2e tests
 format: install ## Rewrite files with Prettier
 	yarn format
 
@@ -109,7 +122,7 @@ $(RUNTIME_SECRETS):
 	   echo "$$v=$$(openssl rand -base64 32)"; done; } >$@
 .PHONY: bench-runtime
 bench-runtime: install ## Benchmark the api component against Parse Server and a bare node:http+pg baseline (writes docs/benchmarks.md)
-	node runtime/test/bench/bench-runtime.ts
+	bash dev/services/services.sh run -- node runtime/test/bench/bench-runtime.ts
 .PHONY: bench-auth
 bench-auth: install ## Auth token issuance and verification per second on one core vs bare argon2id and ES256 (writes docs/benchmarks.md)
 	node runtime/test/bench/bench-auth.ts
