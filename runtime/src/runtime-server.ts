@@ -18,6 +18,7 @@ import { createLogger, flushLogger } from './platform/logger.ts';
 import type { Logger } from './platform/logger.ts';
 import { requestInstrumentation } from './platform/request-instrumentation.ts';
 import { flushTracing, installTracing } from './platform/tracing.ts';
+import { createPushComponent } from './push/push-component.ts';
 import { createWorkersComponent } from './workers/workers-component.ts';
 
 export interface RunningRuntime {
@@ -56,6 +57,8 @@ function createComponent(
       return createAuthComponent(context, { ...options.auth, registry: metrics.registry });
     case 'workers':
       return createWorkersComponent(context, { registry: metrics.registry });
+    case 'push':
+      return createPushComponent(context, { registry: metrics.registry });
     default:
       return platformOnlyComponent();
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { emailSettingsSchema } from '../email/email-settings.ts';
+import { pushSettingsSchema } from '../push/push-settings.ts';
 import { workersSettingsSchema } from '../workers/workers-settings.ts';
 
 /** The five roles of the one runtime image (ARCHITECTURE.md, "The runtime"). */
@@ -174,6 +175,7 @@ export const runtimeConfigSchema = z
     collections: z.record(fieldName, collectionSchema).default({}),
     workers: workersSettingsSchema.prefault({}),
     email: emailSettingsSchema.prefault({}),
+    push: pushSettingsSchema.prefault({}),
   })
   .strict();
 

@@ -1,6 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import express from 'express';
-import type { NextFunction, Request, Response, Router } from 'express';
+import type { Request, Router } from 'express';
+import { requireApiKey } from '../platform/admin-api-key.ts';
 import { AppError } from '../platform/error-catalog.ts';
 import type { JobQueue } from './job-queue.ts';
 
@@ -10,15 +10,7 @@ import type { JobQueue } from './job-queue.ts';
  */
 export function jobsRouter(queue: JobQueue, apiKeys: readonly { name: string; sha256: string }[]): Router {
   const router = express.Router();
-  const digests = apiKeys.map((k) => Buffer.from(k.sha256, 'hex'));
-  const requireAdmin = (req: Request, _res: Response, next: NextFunction) => {
-    const key = req.headers['x-api-key'];
-    if (typeof key !== 'string') throw new AppError('unauthenticated', 'the jobs API needs an X-Api-Key');
-    const digest = createHash('sha256').update(key).digest();
-    if (!digests.some((d) => d.length === digest.length && timingSafeEqual(d, digest)))
-      throw new AppError('invalid-api-key', 'unknown X-Api-Key');
-    next();
-  };
+  const requireAdmin = requireApiKey(apiKeys);
   const taskOf = (req: Request): string => {
     const task = String(req.params['task']);
     if (queue.task(task) === undefined) throw new AppError('not-found', `no task named ${task}`);

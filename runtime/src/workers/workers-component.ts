@@ -75,6 +75,7 @@ export function createWorkersComponent(
     start,
     readiness: [{ name: 'jobs', check: () => start() }],
     mount(app: Express) {
+      app.use('/v1/jobs', (_req, _res, next) => void start().then(() => next(), next));
       app.use(jobsRouter(jobs, config.auth.apiKeys));
     },
     async close() {
