@@ -65,11 +65,14 @@ export type {
   MobileEnvironmentStatus,
 } from './mobile-environment/mobile-environment.ts';
 export {
+  DELETION_POLICIES,
   ENVIRONMENT_ROLES,
   ENVIRONMENT_TIERS,
   MobileEnvironmentSpecSchema,
+  effectiveDeletionPolicy,
 } from './mobile-environment/mobile-environment-spec.ts';
 export type {
+  DeletionPolicy,
   EnvironmentTier,
   MobileEnvironmentSpec,
   MobileEnvironmentSpecInput,

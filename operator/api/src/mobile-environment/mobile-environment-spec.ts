@@ -9,6 +9,15 @@ import { computeResources, notGreaterThan } from '../schema/resource-requirement
 export const ENVIRONMENT_TIERS = ['dev', 'staging', 'prod'] as const;
 export type EnvironmentTier = (typeof ENVIRONMENT_TIERS)[number];
 
+/** What deleting a MobileEnvironment does to its namespace and the MobileBackends in it. */
+export const DELETION_POLICIES = ['Delete', 'Retain', 'Block'] as const;
+export type DeletionPolicy = (typeof DELETION_POLICIES)[number];
+
+/** `spec.deletionPolicy`, or the tier's default when unset: Block in prod, Delete elsewhere. */
+export function effectiveDeletionPolicy(spec: { tier: EnvironmentTier; deletionPolicy?: DeletionPolicy | undefined }) {
+  return spec.deletionPolicy ?? (spec.tier === 'prod' ? 'Block' : 'Delete');
+}
+
 /** ClusterRoles a team group can be bound to in its namespace. */
 export const ENVIRONMENT_ROLES = ['admin', 'edit', 'view'] as const;
 
@@ -89,6 +98,12 @@ export const MobileEnvironmentSpecSchema = withCelRules(
         .describe('Groups of the team, each bound to a ClusterRole in the namespace with a RoleBinding.'),
       resourceQuota: ResourceQuotaSchema.optional(),
       limitRange: LimitRangeSchema.optional(),
+      deletionPolicy: z
+        .enum(DELETION_POLICIES)
+        .optional()
+        .describe(
+          'What deleting the MobileEnvironment does. Delete: the namespace and everything in it, MobileBackends included, are deleted. Retain: the MobileEnvironment goes, the namespace and its contents stay (no longer managed). Block: the MobileEnvironment is not deleted while MobileBackends remain in the namespace (condition Terminating, reason BackendsRemaining, names them); once they are gone it is deleted as with Delete. Defaults to Block in the prod tier and Delete elsewhere.',
+        ),
     })
     .describe('Desired state of the environment.'),
   [],

@@ -47,6 +47,11 @@ export class ObjectApplier {
     return this.#informers.get(kind)?.get(key);
   }
 
+  /** Every cached object of one owned kind. */
+  cached(kind: string): KubeObject[] {
+    return this.#informers.get(kind)?.list() ?? [];
+  }
+
   async apply(desired: readonly KubeObject[], logger: Logger): Promise<ApplyOutcome> {
     const outcome: ApplyOutcome = { applied: [], unchanged: 0, live: [] };
     const waves = new Map<number, KubeObject[]>();

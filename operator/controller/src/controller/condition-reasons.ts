@@ -24,6 +24,12 @@ export const REASONS = {
     meaning:
       'The ResourceQuota is applied but the quota controller has not yet counted every resource in `hard`; the API server would refuse those objects ("status unknown for quota") until it has.',
   },
+  // Terminating (a MobileEnvironment being deleted)
+  BackendsRemaining: {
+    severity: 'info',
+    meaning:
+      'The MobileEnvironment is being deleted with deletionPolicy Block and MobileBackends remain in its namespace; it is deleted once they are gone.',
+  },
   // Degraded, transient (retried with per-key exponential backoff)
   SecretNotFound: {
     severity: 'transient',

@@ -6,20 +6,14 @@ import { informerFactory, ownerKeys, type ControllerSetup } from '../controller/
 import { stripBookkeeping } from '../informer/informer.ts';
 import type { KubeClient } from '../kube/kube-client.ts';
 import { objectKey, type KubeObject } from '../kube/kube-object.ts';
-import type { KindName } from '../kube/resource-kinds.ts';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../managed-labels.ts';
 import type { OperatorMetrics } from '../observability/operator-metrics.ts';
 import type { RateLimiterOptions } from '../workqueue/rate-limiter.ts';
+import { ENVIRONMENT_OWNED_KINDS } from './environment-owned-kinds.ts';
 import { EnvironmentReconciler } from './environment-reconciler.ts';
 import { quotaStatusView } from './quota-readiness.ts';
 
-export const ENVIRONMENT_OWNED_KINDS: KindName[] = [
-  'Namespace',
-  'ResourceQuota',
-  'LimitRange',
-  'NetworkPolicy',
-  'RoleBinding',
-];
+export { ENVIRONMENT_OWNED_KINDS };
 
 const OWNED_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE},app.kubernetes.io/name=mobileplane-environment`;
 

@@ -13,6 +13,8 @@ import { controllerUid, type KubeObject } from '../kube/kube-object.ts';
 import { resourceKind } from '../kube/resource-kinds.ts';
 import { QUOTA_NAME, environmentNamespace, environmentObjects } from './environment-objects.ts';
 import { uncoveredQuotaResources } from './quota-readiness.ts';
+import { ENVIRONMENT_FINALIZER, deletionStep } from './environment-deletion.ts';
+import { ENVIRONMENT_OWNED_KINDS } from './environment-owned-kinds.ts';
 
 export interface EnvironmentReconcilerOptions {
   client: KubeClient;
@@ -22,11 +24,12 @@ export interface EnvironmentReconcilerOptions {
 }
 
 /**
- * Reconciles one MobileEnvironment: get → validate → claim namespace → build → apply → prune → check quota →
- * status. Ready waits for the quota controller to enforce every quota resource (QuotaPending), so a client that
- * waits for Ready can create a MobileBackend at once. The
- * operator never adopts a Namespace someone else created (terminal NamespaceConflict): taking it over would
- * let a MobileEnvironment delete another team's namespace through garbage collection.
+ * Reconciles one MobileEnvironment: get → finalizer → validate → claim namespace → build → apply → prune → check
+ * quota → status; a deleted one: its deletion policy, then release the finalizer. Ready waits for the quota
+ * controller to enforce every quota resource (QuotaPending), so a client that waits for Ready can create a
+ * MobileBackend at once. The operator never adopts a Namespace someone else created (terminal
+ * NamespaceConflict): taking it over would let a MobileEnvironment delete another team's namespace through
+ * garbage collection.
  */
 export class EnvironmentReconciler implements Reconciler {
   readonly #o: EnvironmentReconcilerOptions;
@@ -37,9 +40,13 @@ export class EnvironmentReconciler implements Reconciler {
 
   async reconcile(ctx: ReconcileContext): Promise<ReconcileResult | undefined> {
     const environment = await step(ctx, 'get', () => this.#o.environments.get(ctx.key));
-    if (environment === undefined || environment.metadata.deletionTimestamp !== undefined) return undefined;
+    if (environment === undefined) return undefined;
+    if (environment.metadata.deletionTimestamp !== undefined) {
+      return step(ctx, 'delete', () => this.#finalize(environment));
+    }
     let namespace: string | undefined;
     try {
+      await step(ctx, 'finalizer', () => this.#setFinalizer(environment, true));
       const spec = await step(ctx, 'validate', () => validSpec(environment, validateMobileEnvironmentSpec));
       namespace = environmentNamespace(environment, spec);
       const ns = namespace;
@@ -87,6 +94,58 @@ export class EnvironmentReconciler implements Reconciler {
       ]).catch((statusError: unknown) => ctx.logger.warn({ err: statusError }, 'writing the Degraded status failed'));
       throw error;
     }
+  }
+
+  /**
+   * Deletion policy (decision 0704): Block waits while MobileBackends remain in the namespace (condition
+   * Terminating names them, re-checked every 10 s); Retain removes the owner references from the namespace and
+   * the guardrails so garbage collection leaves them; Delete lets it delete them. Then the finalizer goes.
+   */
+  async #finalize(environment: KubeObject): Promise<ReconcileResult | undefined> {
+    if (!(environment.metadata.finalizers as string[] | undefined)?.includes(ENVIRONMENT_FINALIZER)) return undefined;
+    const namespace = (environment.status as { namespace?: string } | undefined)?.namespace;
+    const backends =
+      namespace === undefined
+        ? []
+        : (await this.#o.client.list(resourceKind('MobileBackend'), { namespace })).items.map(
+            (b) => b.metadata.name ?? '',
+          );
+    const next = deletionStep(environment, backends);
+    if (next.action === 'wait') {
+      const shown = next.backends.slice(0, 10).join(', ') + (next.backends.length > 10 ? ', …' : '');
+      await this.#status(environment, namespace, [
+        {
+          type: 'Terminating',
+          status: 'True',
+          reason: 'BackendsRemaining',
+          message: `Deletion is blocked while ${next.backends.length} MobileBackends remain in namespace ${namespace}: ${shown}. Delete them, or set spec.deletionPolicy to Delete or Retain.`,
+        },
+      ]);
+      return { requeueAfterMs: 10_000 };
+    }
+    if (next.action === 'orphan-then-release') {
+      const owner = environment.metadata.uid;
+      for (const kind of ENVIRONMENT_OWNED_KINDS) {
+        for (const object of this.#o.applier.cached(kind)) {
+          if (controllerUid(object, 'MobileEnvironment') !== owner) continue;
+          await this.#o.client.mergePatch(object, { metadata: { ownerReferences: null } });
+        }
+      }
+    }
+    await this.#setFinalizer(environment, false);
+    return undefined;
+  }
+
+  /** Adds or removes the operator's finalizer with server-side apply (other finalizers are left alone). */
+  async #setFinalizer(environment: KubeObject, present: boolean): Promise<void> {
+    const has = (environment.metadata.finalizers as string[] | undefined)?.includes(ENVIRONMENT_FINALIZER) ?? false;
+    if (has === present) return;
+    const stored = await this.#o.client.apply({
+      apiVersion: environment.apiVersion,
+      kind: environment.kind,
+      metadata: { name: environment.metadata.name, ...(present ? { finalizers: [ENVIRONMENT_FINALIZER] } : {}) },
+    });
+    this.#o.environments.observeWrite(stored, environment.metadata.resourceVersion);
   }
 
   #uncoveredQuota(namespace: string, desired: readonly KubeObject[]): string[] {

@@ -266,6 +266,19 @@ export class KubeClient {
     })) as T;
   }
 
+  /** JSON merge patch (RFC 7386) of one object: `null` removes a field. */
+  async mergePatch<T extends KubeObject = KubeObject>(
+    object: { apiVersion: string; kind: string; metadata: { namespace?: string | undefined; name?: string } },
+    patch: Record<string, unknown>,
+  ): Promise<T> {
+    const resource = resourceKindOf(object);
+    const path = resourcePath(resource, { namespace: object.metadata.namespace, name: object.metadata.name });
+    return (await this.#request('patch', resource, 'PATCH', path, {
+      body: JSON.stringify(patch),
+      contentType: 'application/merge-patch+json',
+    })) as T;
+  }
+
   async create<T extends KubeObject = KubeObject>(object: KubeObject): Promise<T> {
     const resource = resourceKindOf(object);
     const path = resourcePath(resource, { namespace: object.metadata.namespace });

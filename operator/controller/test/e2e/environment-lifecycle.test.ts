@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testNamespaceName, useTestNamespace, waitFor } from '@mobileplane/test-harness';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { conditions, installCrds, kubectl, startOperator, type OperatorProcess } from './operator-harness.ts';
+import {
+  conditions,
+  deleteEnvironments,
+  installCrds,
+  kubectl,
+  startOperator,
+  type OperatorProcess,
+} from './operator-harness.ts';
 
 // MobileEnvironments are cluster-scoped and the examples' names are fixed (rides-dev, rides-prod): the suite
 // applies copies renamed per run, so it never collides with `make demo` or another run on a reused cluster, and
@@ -31,9 +38,7 @@ afterEach(async () => {
   await operator?.stop();
   operator = undefined;
 });
-afterAll(async () => {
-  if (created.length > 0) await kubectl(['delete', 'menv', ...created, '--ignore-not-found', '--wait=false']);
-});
+afterAll(async () => deleteEnvironments(created));
 
 async function json<T>(args: string[]): Promise<T> {
   return JSON.parse(await kubectl([...args, '-o', 'json'])) as T;
@@ -169,5 +174,61 @@ describe('MobileEnvironment', () => {
     expect(
       await operator.metric('controller_runtime_terminal_reconcile_errors_total', { controller: 'mobileenvironment' }),
     ).toBeGreaterThanOrEqual(1);
+  });
+
+  it('deletion policy: Block waits while backends remain and names them; Retain keeps the namespace', async () => {
+    operator = await startOperator({ controllers: 'environment,backend' });
+    const blocked = testNamespaceName('block');
+    const retained = testNamespaceName('retain');
+    created.push(blocked, retained);
+    const env = (name: string, spec: Record<string, unknown>) =>
+      JSON.stringify({ apiVersion: 'mobileplane.io/v1alpha1', kind: 'MobileEnvironment', metadata: { name }, spec });
+    await kubectl(
+      ['apply', '-f', '-'],
+      [
+        env(blocked, { tier: 'prod', team: 'rides' }),
+        env(retained, { tier: 'dev', team: 'rides', deletionPolicy: 'Retain' }),
+      ].join('\n'),
+    );
+    await kubectl(['wait', '--for=condition=Ready', `menv/${blocked}`, `menv/${retained}`, '--timeout=90s']);
+    const backend = (name: string) =>
+      JSON.stringify({
+        apiVersion: 'mobileplane.io/v1alpha1',
+        kind: 'MobileBackend',
+        metadata: { name },
+        spec: { runtime: { version: '1.0.0' }, components: { auth: { enabled: false }, workers: { enabled: false } } },
+      });
+    await kubectl(['apply', '-n', blocked, '-f', '-'], backend('keep-me'));
+    await kubectl(['apply', '-n', retained, '-f', '-'], backend('survivor'));
+
+    // Block (the prod default): the environment stays, says why, and the namespace is untouched.
+    await kubectl(['delete', 'menv', blocked, '--wait=false']);
+    const terminating = await waitFor('Terminating/BackendsRemaining', async () =>
+      (await conditions('', blocked, 'menv')).find((c) => c.type === 'Terminating' && c.status === 'True'),
+    );
+    expect(terminating.reason).toBe('BackendsRemaining');
+    expect(terminating.message).toContain('keep-me');
+    expect(await kubectl(['get', 'namespace', blocked, '-o', 'jsonpath={.status.phase}'])).toBe('Active');
+    await kubectl(['delete', 'mb', 'keep-me', '-n', blocked, '--wait=true']);
+    await waitFor(
+      `menv/${blocked} deleted once its backends are gone`,
+      async () =>
+        (await kubectl(['get', 'menv', blocked, '--ignore-not-found', '-o', 'name'])).trim() === '' ? true : undefined,
+      60_000,
+    );
+
+    // Retain: the environment goes, the namespace and its backend stay, no longer owned.
+    await kubectl(['delete', 'menv', retained, '--wait=true', '--timeout=60s']);
+    await new Promise((resolve) => setTimeout(resolve, 3_000)); // give garbage collection its chance to (wrongly) act
+    const namespace = JSON.parse(await kubectl(['get', 'namespace', retained, '-o', 'json'])) as {
+      metadata: { ownerReferences?: unknown[] };
+      status: { phase: string };
+    };
+    expect(namespace.status.phase).toBe('Active');
+    expect(namespace.metadata.ownerReferences ?? []).toEqual([]);
+    expect((await kubectl(['get', 'mb', '-n', retained, '-o', 'name'])).trim()).toBe(
+      'mobilebackend.mobileplane.io/survivor',
+    );
+    await kubectl(['delete', 'namespace', retained, '--wait=false']);
   });
 });

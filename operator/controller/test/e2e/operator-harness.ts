@@ -19,6 +19,20 @@ export async function kubectl(args: string[], stdin?: string): Promise<string> {
   return kubectlWith(env, REPOSITORY_ROOT)(args, stdin);
 }
 
+/**
+ * Test cleanup for MobileEnvironments once the suite's operator has stopped: deleting them would wait forever
+ * on the operator's finalizer (decision 0704), so the finalizer is removed by hand after the delete.
+ */
+export async function deleteEnvironments(names: readonly string[]): Promise<void> {
+  if (names.length === 0) return;
+  await kubectl(['delete', 'menv', ...names, '--ignore-not-found', '--wait=false']);
+  for (const name of names) {
+    await kubectl(['patch', 'menv', name, '--type=merge', '-p', '{"metadata":{"finalizers":null}}']).catch(
+      () => undefined, // already gone
+    );
+  }
+}
+
 /** Installs (or updates) the CRDs the way `make operator` does. */
 export async function installCrds(): Promise<void> {
   await kubectl([

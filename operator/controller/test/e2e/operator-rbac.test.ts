@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse, stringify } from 'yaml';
 import {
   REPOSITORY_ROOT,
+  deleteEnvironments,
   installCrds,
   kubectl,
   managedObjects,
@@ -26,7 +27,13 @@ afterEach(async () => {
   operator = undefined;
 });
 afterAll(async () => {
-  for (const name of clusterScoped) await kubectl(['delete', ...name.split(' '), '--ignore-not-found', '--wait=false']);
+  const environments = clusterScoped
+    .filter((n) => n.startsWith('mobileenvironment '))
+    .map((n) => n.split(' ')[1] ?? '');
+  for (const name of clusterScoped.filter((n) => !n.startsWith('mobileenvironment '))) {
+    await kubectl(['delete', ...name.split(' '), '--ignore-not-found', '--wait=false']);
+  }
+  await deleteEnvironments(environments);
 });
 
 /** deploy/rbac.yaml moved into the test namespace, with cluster-scoped names made unique. */
