@@ -19,6 +19,7 @@ import type { Logger } from './platform/logger.ts';
 import { requestInstrumentation } from './platform/request-instrumentation.ts';
 import { flushTracing, installTracing } from './platform/tracing.ts';
 import { createPushComponent } from './push/push-component.ts';
+import { createStorageComponent } from './storage/storage-component.ts';
 import { createWorkersComponent } from './workers/workers-component.ts';
 
 export interface RunningRuntime {
@@ -59,6 +60,8 @@ function createComponent(
       return createWorkersComponent(context, { registry: metrics.registry });
     case 'push':
       return createPushComponent(context, { registry: metrics.registry });
+    case 'storage':
+      return createStorageComponent(context);
     default:
       return platformOnlyComponent();
   }

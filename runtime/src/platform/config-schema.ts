@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { emailSettingsSchema } from '../email/email-settings.ts';
 import { pushSettingsSchema } from '../push/push-settings.ts';
+import { storageSettingsSchema } from '../storage/storage-settings.ts';
 import { workersSettingsSchema } from '../workers/workers-settings.ts';
 
 /** The five roles of the one runtime image (ARCHITECTURE.md, "The runtime"). */
@@ -176,6 +177,7 @@ export const runtimeConfigSchema = z
     workers: workersSettingsSchema.prefault({}),
     email: emailSettingsSchema.prefault({}),
     push: pushSettingsSchema.prefault({}),
+    storage: storageSettingsSchema.prefault({}),
   })
   .strict();
 

@@ -35,6 +35,7 @@ export const ERROR_CATALOG = {
   'validation-failed': { status: 422, title: 'Validation failed' },
   'idempotency-key-reused': { status: 422, title: 'Idempotency-Key reused with a different request' },
   'weak-password': { status: 422, title: 'Password does not meet the policy' },
+  'content-type-mismatch': { status: 422, title: 'Uploaded bytes do not match the declared content type' },
   'rate-limited': { status: 429, title: 'Too many requests' },
   'login-throttled': { status: 429, title: 'Too many sign-in attempts' },
   'internal-error': { status: 500, title: 'Internal error' },
