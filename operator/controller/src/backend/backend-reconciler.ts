@@ -10,9 +10,18 @@ import type { Informer } from '../informer/informer.ts';
 import type { KubeClient } from '../kube/kube-client.ts';
 import type { KubeObject, PodToleration } from '../kube/kube-object.ts';
 import { resourceKind } from '../kube/resource-kinds.ts';
+import { managedLabels } from '../managed-labels.ts';
 import { backendObjects, componentObjectName, enabledComponents } from './backend-objects.ts';
 import { backendConditions, backendStatusFields, componentHealth, type ComponentHealth } from './backend-status.ts';
+import { podFailure } from './pod-failures.ts';
 import { secretReferences } from './secret-references.ts';
+
+/**
+ * A component that has not been Available for this long gets its pods read: a container stuck in
+ * ErrImagePull, CrashLoopBackOff or the like makes the backend Degraded instead of Progressing forever (the
+ * Deployment itself only says so at its progress deadline). Until then the backend is re-checked this often.
+ */
+export const STUCK_COMPONENT_AFTER_MS = 10_000;
 
 export interface BackendReconcilerOptions {
   client: KubeClient;
@@ -64,8 +73,11 @@ export class BackendReconciler implements Reconciler {
         );
       }
       health = await step(ctx, 'check-health', () => this.#health(backend, validSpecValue));
+      health = await step(ctx, 'check-pods', () => this.#podFailures(backend, health));
       await step(ctx, 'status', () => this.#status(backend, validSpecValue, health, undefined));
-      return undefined;
+      // Pod failures do not change the Deployment: look again while a component waits longer than usual.
+      const slow = health.some((h) => !h.available && h.unavailableSince !== undefined);
+      return slow ? { requeueAfterMs: STUCK_COMPONENT_AFTER_MS } : undefined;
     } catch (thrown) {
       const error = asReconcileError(thrown);
       await step(ctx, 'status', () => this.#status(backend, spec, health, error)).catch((statusError: unknown) =>
@@ -101,6 +113,26 @@ export class BackendReconciler implements Reconciler {
         component,
         this.#o.applier.live('Deployment', `${backend.metadata.namespace}/${componentObjectName(name, component)}`),
       ),
+    );
+  }
+
+  /** Reads the pods of components unavailable for STUCK_COMPONENT_AFTER_MS and records a stuck container. */
+  async #podFailures(backend: KubeObject, health: ComponentHealth[]): Promise<ComponentHealth[]> {
+    const now = Date.now();
+    return Promise.all(
+      health.map(async (h) => {
+        if (h.available || h.failure !== undefined || h.unavailableSince === undefined) return h;
+        if (now - h.unavailableSince < STUCK_COMPONENT_AFTER_MS) return h;
+        const selector = Object.entries(managedLabels({ name: backend.metadata.name ?? '', component: h.component }))
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',');
+        const pods = await this.#o.client.list(resourceKind('Pod'), {
+          namespace: backend.metadata.namespace,
+          labelSelector: selector,
+        });
+        const failure = podFailure(pods.items);
+        return failure === undefined ? h : { ...h, failure: failure.message, failureReason: failure.reason };
+      }),
     );
   }
 

@@ -108,6 +108,32 @@ describe('backendConditions', () => {
     );
   });
 
+  it("is Degraded with the kubelet's reason when a component's pods are stuck (e.g. ErrImageNeverPull)", () => {
+    const unavailable = {
+      conditions: [{ type: 'Available', status: 'False', lastTransitionTime: '2026-01-01T00:00:00Z' }],
+    };
+    const health = componentHealth(
+      'api',
+      deployment(1, 1, { observedGeneration: 1, replicas: 1, updatedReplicas: 1, ...unavailable }),
+    );
+    expect(health.unavailableSince).toBe(Date.parse('2026-01-01T00:00:00Z'));
+    const stuck = {
+      ...health,
+      failure: 'pod api-1 container runtime ErrImageNeverPull',
+      failureReason: 'ErrImageNeverPull' as const,
+    };
+    const conditions = backendConditions([stuck], undefined);
+    expect(conditions.find((c) => c.type === 'Degraded')).toMatchObject({
+      status: 'True',
+      reason: 'ErrImageNeverPull',
+    });
+    expect(conditions.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'ErrImageNeverPull' });
+    const other = { ...stuck, component: 'auth' as const, failureReason: 'CrashLoopBackOff' as const };
+    expect(backendConditions([stuck, other], undefined).find((c) => c.type === 'Degraded')?.reason).toBe(
+      'ComponentsFailing',
+    );
+  });
+
   it('is Degraded with the error reason', () => {
     const error = new ReconcileError('SecretNotFound', 'Secret db (spec.database.secretRef) not found');
     expect(backendConditions([ok], error).find((c) => c.type === 'Degraded')).toMatchObject({

@@ -1,5 +1,6 @@
 import type { ComponentName, ComponentStatus, MobileBackendStatus } from '@mobileplane/api';
 import { APPLIED_HASH_ANNOTATION } from '../apply/object-applier.ts';
+import type { Reason } from '../controller/condition-reasons.ts';
 import type { ConditionUpdate } from '../controller/conditions.ts';
 import type { ReconcileError } from '../controller/reconcile-error.ts';
 import type { KubeObject } from '../kube/kube-object.ts';
@@ -12,7 +13,7 @@ interface DeploymentView extends KubeObject {
     updatedReplicas?: number;
     readyReplicas?: number;
     availableReplicas?: number;
-    conditions?: { type: string; status: string; reason?: string; message?: string }[];
+    conditions?: { type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string }[];
   };
 }
 
@@ -27,6 +28,10 @@ export interface ComponentHealth {
    */
   failure?: string;
   status: ComponentStatus;
+  /** Since when the Deployment has not been Available (its condition's transition time), if it is not. */
+  unavailableSince?: number;
+  /** The pod-level reason of `failure` when it comes from a stuck container (e.g. ErrImageNeverPull). */
+  failureReason?: Reason;
 }
 
 /** The part of a Deployment's status that componentHealth reads: all the operator caches of it. */
@@ -43,11 +48,13 @@ export function deploymentStatusView(status: unknown): DeploymentView['status'] 
     if (s[field] !== undefined) view[field] = s[field];
   }
   if (s.conditions !== undefined) {
-    view.conditions = s.conditions.map(({ type, status: conditionStatus, reason, message }) => ({
+    view.conditions = s.conditions.map(({ type, status: conditionStatus, reason, message, lastTransitionTime }) => ({
       type,
       status: conditionStatus,
       ...(reason !== undefined ? { reason } : {}),
       ...(message !== undefined ? { message } : {}),
+      // Kept for the Available condition: how long a component has been waiting decides whether its pods are read.
+      ...(type === 'Available' && lastTransitionTime !== undefined ? { lastTransitionTime } : {}),
     }));
   }
   return view;
@@ -82,7 +89,16 @@ export function componentHealth(component: ComponentName, deployment: KubeObject
   else if (desired > 0 && available?.status !== 'True')
     waitingFor = `not Available: ${available?.message ?? 'no condition yet'}`;
   const failure = deploymentFailure(s.conditions ?? []);
-  return { component, available: waitingFor === undefined, waitingFor, status, ...(failure ? { failure } : {}) };
+  const since =
+    available?.status === 'False' && available.lastTransitionTime ? Date.parse(available.lastTransitionTime) : NaN;
+  return {
+    component,
+    available: waitingFor === undefined,
+    waitingFor,
+    status,
+    ...(failure ? { failure } : {}),
+    ...(Number.isFinite(since) && waitingFor !== undefined ? { unavailableSince: since } : {}),
+  };
 }
 
 function deploymentFailure(conditions: NonNullable<NonNullable<DeploymentView['status']>['conditions']>) {
@@ -125,10 +141,13 @@ export function backendConditions(
   const failing = waiting.filter((h) => h.failure !== undefined);
   if (failing.length > 0) {
     const failures = `${failing.map((h) => `${h.component}: ${h.failure}`).join('; ')}.`;
+    // One pod-level reason for every failing component (e.g. ErrImageNeverPull) is the condition's reason.
+    const [only, ...others] = new Set<Reason>(failing.map((h) => h.failureReason ?? 'ComponentsFailing'));
+    const reason: Reason = only !== undefined && others.length === 0 ? only : 'ComponentsFailing';
     return [
-      { type: 'Ready', status: 'False', reason: 'ComponentsFailing', message: `${message} ${failures}` },
+      { type: 'Ready', status: 'False', reason, message: `${message} ${failures}` },
       { type: 'Progressing', status: 'True', reason: 'ComponentsProgressing', message },
-      { type: 'Degraded', status: 'True', reason: 'ComponentsFailing', message: failures },
+      { type: 'Degraded', status: 'True', reason, message: failures },
     ];
   }
   return [

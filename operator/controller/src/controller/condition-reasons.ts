@@ -15,6 +15,15 @@ export const REASONS = {
     meaning:
       'A component Deployment reports ReplicaFailure (e.g. pods refused by a ResourceQuota) or ProgressDeadlineExceeded; waiting alone will not make it Available.',
   },
+  // Ready / Degraded from a component's pods, after it has been unavailable for 10 s: the kubelet's own reasons.
+  ErrImagePull: { severity: 'info', meaning: 'An image of a component cannot be pulled.' },
+  ImagePullBackOff: { severity: 'info', meaning: 'The kubelet backs off pulling an image of a component.' },
+  ErrImageNeverPull: { severity: 'info', meaning: 'An image is not on the node and the pull policy is Never.' },
+  InvalidImageName: { severity: 'info', meaning: 'The image reference of a component is not valid.' },
+  CrashLoopBackOff: { severity: 'info', meaning: 'A component container keeps exiting; the kubelet backs off.' },
+  CreateContainerConfigError: { severity: 'info', meaning: 'A container cannot be configured (e.g. a missing key).' },
+  CreateContainerError: { severity: 'info', meaning: 'The container runtime cannot create a component container.' },
+  RunContainerError: { severity: 'info', meaning: 'The container runtime cannot start a component container.' },
   NamespaceReady: {
     severity: 'info',
     meaning: 'The environment namespace and its guardrails are applied and its ResourceQuota enforces every resource.',
