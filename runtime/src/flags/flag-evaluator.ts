@@ -47,8 +47,12 @@ export function evaluateFlag(
   return result;
 }
 
-function evaluate(configuration: FlagConfiguration, key: string, context: EvaluationContext): EvaluationResult {
-  const flag = configuration.core.getFlag(key);
+function evaluate(
+  configuration: FlagConfiguration,
+  key: string,
+  context: EvaluationContext,
+  flag = configuration.core.getFlag(key),
+): EvaluationResult {
   if (flag === undefined || flag.state === 'DISABLED') {
     return {
       key,
@@ -84,13 +88,14 @@ function evaluate(configuration: FlagConfiguration, key: string, context: Evalua
       metadata: resolution.flagMetadata,
     };
   }
-  return {
+  const success: EvaluationSuccess = {
     key,
     value: resolution.value,
     reason: resolution.reason,
-    ...(resolution.variant === undefined ? {} : { variant: resolution.variant }),
     metadata: resolution.flagMetadata,
   };
+  if (resolution.variant !== undefined) success.variant = resolution.variant;
+  return success;
 }
 
 /**
@@ -105,7 +110,12 @@ export function evaluateAll(
   const results: EvaluationResult[] = [];
   for (const [key, flag] of configuration.core.getFlags()) {
     if (flag.state === 'DISABLED') continue;
-    results.push(evaluateFlag(configuration, key, context, observe));
+    const result = evaluate(configuration, key, context, flag);
+    if (observe !== undefined) {
+      if (isFailure(result)) observe(key, '', 'ERROR');
+      else observe(key, result.variant ?? '', result.reason);
+    }
+    results.push(result);
   }
   return results;
 }

@@ -15,11 +15,21 @@ export interface FlagMetrics {
 export const CONFIG_INFO_METRIC = 'mobileplane_flags_config_info';
 
 export function createFlagMetrics(registry: Registry): FlagMetrics {
-  const evaluations = new Counter({
+  // Evaluation is the hot path (50 flags per bulk request): counting is a plain increment found through nested
+  // maps, and prom-client reads the totals only when /metrics is scraped. (A labelled child's inc() hashes its
+  // labels on every call, which halved bulk throughput in bench-flags.)
+  const totals = new Map<string, Map<string, Map<string, { n: number }>>>();
+  new Counter({
     name: 'mobileplane_flag_evaluations_total',
     help: 'Flag evaluations, by flag key, variant and OpenFeature reason (ERROR with an empty variant on failure).',
     labelNames: ['flag', 'variant', 'reason'] as const,
     registers: [registry],
+    collect() {
+      this.reset();
+      for (const [flag, byVariant] of totals)
+        for (const [variant, byReason] of byVariant)
+          for (const [reason, total] of byReason) this.inc({ flag, variant, reason }, total.n);
+    },
   });
   const info = new Gauge({
     name: CONFIG_INFO_METRIC,
@@ -38,17 +48,15 @@ export function createFlagMetrics(registry: Registry): FlagMetrics {
     help: 'Open OFREP change streams (SSE).',
     registers: [registry],
   });
-  // One child per (flag, variant, reason), resolved once: evaluation is the hot path of bulk requests.
-  const children = new Map<string, { inc(): void }>();
   return {
     observeEvaluation(flag, variant, reason) {
-      const key = `${flag}\u0000${variant}\u0000${reason}`;
-      let child = children.get(key);
-      if (child === undefined) {
-        child = evaluations.labels({ flag, variant, reason });
-        children.set(key, child);
-      }
-      child.inc();
+      let byVariant = totals.get(flag);
+      if (byVariant === undefined) totals.set(flag, (byVariant = new Map()));
+      let byReason = byVariant.get(variant);
+      if (byReason === undefined) byVariant.set(variant, (byReason = new Map()));
+      const total = byReason.get(reason);
+      if (total === undefined) byReason.set(reason, { n: 1 });
+      else total.n++;
     },
     serving(revision) {
       info.reset();
