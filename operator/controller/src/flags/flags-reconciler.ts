@@ -93,6 +93,14 @@ export class FlagsReconciler implements Reconciler {
       await step(ctx, 'status', () => this.#statuses(judged, undefined, undefined));
       return undefined;
     }
+    // A backend that never had a flag set gets no ConfigMap (and no pod probe); one whose last set was deleted
+    // gets an empty document, so apps stop seeing the deleted flags.
+    if (
+      sets.length === 0 &&
+      this.#o.applier.live('ConfigMap', `${namespace}/${flagsConfigMapName(backendName)}`) === undefined
+    ) {
+      return undefined;
+    }
     const accepted = judged.filter((j) => j.problem === undefined && j.spec !== undefined);
     const rendered = renderFlagConfiguration(
       accepted.map((j) => ({
