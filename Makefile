@@ -128,12 +128,15 @@ bench-auth: install ## Auth token issuance and verification per second on one co
 	node runtime/test/bench/bench-auth.ts
 .PHONY: bench-workers
 bench-workers: install ## Jobs per second through the runtime's queue vs pg-boss's and graphile-worker's bare loops (writes docs/benchmarks.md)
-	node runtime/test/bench/bench-workers.ts
+	bash dev/services/services.sh run -- node runtime/test/bench/bench-workers.ts
+.PHONY: bench-push
+bench-push: install ## Pushes per second to strict local FCM/APNs HTTP/2 endpoints, provider and whole fan-out (writes docs/benchmarks.md)
+	bash dev/services/services.sh run -- node runtime/test/bench/bench-push.ts
 .PHONY: bench-flags
 bench-flags: install ## Bulk flag evaluations (50 flags) in process and over OFREP vs flagd-core's bare resolveAll (writes docs/benchmarks.md)
 	node runtime/test/bench/bench-flags.ts
 .PHONY: bench
-bench: bench-runtime bench-auth bench-workers bench-flags bench-operator ## Every benchmark (results in docs/benchmarks.md)
+bench: bench-runtime bench-auth bench-workers bench-push bench-flags bench-operator ## Every benchmark (results in docs/benchmarks.md)
 
 ## ---- operator ----------------------------------------------------------------------------------------------
 # `make operator` runs against $KUBECONFIG when set, else the local control plane. OPERATOR_FLAGS adds flags

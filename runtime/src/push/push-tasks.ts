@@ -26,15 +26,6 @@ class ProviderBackoff extends Error {
   override name = 'ProviderBackoff';
 }
 
-/** Runs `fn` over `items` with at most `limit` in flight. */
-async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++] as T);
-  });
-  await Promise.all(lanes);
-}
-
 /**
  * Fan-out in two tasks. `push-fanout` walks the target's devices in id order, page by page, and for each page
  * writes one `queued` delivery per device and one `push-send` job, in one transaction (dedup key: message and
@@ -113,37 +104,38 @@ export function createPushTasks(options: {
     },
   };
 
-  async function record(messageId: string, deviceId: string, provider: string, outcome: SendOutcome): Promise<void> {
-    metrics.delivery(provider, outcome.kind);
-    switch (outcome.kind) {
-      case 'sent':
-        await database.query(
-          `UPDATE mp_push_deliveries SET state = 'sent', provider_id = $3, reason = NULL, updated_at = now()
-            WHERE message_id = $1 AND device_id = $2`,
-          [messageId, deviceId, outcome.providerId ?? null],
+  /** Records a chunk's answers: one statement for the deliveries, one for the devices to prune. */
+  async function recordAll(
+    messageId: string,
+    results: { deviceId: string; provider: string; outcome: SendOutcome }[],
+  ): Promise<void> {
+    if (results.length === 0) return;
+    const state = { sent: 'sent', 'invalid-token': 'pruned', rejected: 'failed', retry: 'queued' } as const;
+    for (const r of results) metrics.delivery(r.provider, r.outcome.kind);
+    const pruned = results.filter((r) => r.outcome.kind === 'invalid-token');
+    await database.transaction(async (tx) => {
+      await tx.query(
+        `UPDATE mp_push_deliveries p SET state = v.state, reason = v.reason, provider_id = v.provider_id, updated_at = now()
+           FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) AS v(device_id, state, reason, provider_id)
+          WHERE p.message_id = $1 AND p.device_id = v.device_id`,
+        [
+          messageId,
+          results.map((r) => r.deviceId),
+          results.map((r) => state[r.outcome.kind]),
+          results.map((r) => (r.outcome.kind === 'sent' ? null : r.outcome.reason)),
+          results.map((r) => (r.outcome.kind === 'sent' ? (r.outcome.providerId ?? null) : null)),
+        ],
+      );
+      if (pruned.length > 0)
+        await tx.query(
+          `UPDATE mp_push_devices d SET pruned_at = now(), prune_reason = v.reason
+             FROM unnest($1::uuid[], $2::text[]) AS v(id, reason) WHERE d.id = v.id AND d.pruned_at IS NULL`,
+          [
+            pruned.map((r) => r.deviceId),
+            pruned.map((r) => (r.outcome.kind === 'invalid-token' ? r.outcome.reason : '')),
+          ],
         );
-        return;
-      case 'invalid-token':
-        await database.transaction(async (tx) => {
-          await tx.query(
-            `UPDATE mp_push_deliveries SET state = 'pruned', reason = $3, updated_at = now()
-              WHERE message_id = $1 AND device_id = $2`,
-            [messageId, deviceId, outcome.reason],
-          );
-          await tx.query(
-            'UPDATE mp_push_devices SET pruned_at = now(), prune_reason = $2 WHERE id = $1 AND pruned_at IS NULL',
-            [deviceId, outcome.reason],
-          );
-        });
-        return;
-      case 'rejected':
-      case 'retry':
-        await database.query(
-          `UPDATE mp_push_deliveries SET state = $3, reason = $4, updated_at = now()
-            WHERE message_id = $1 AND device_id = $2`,
-          [messageId, deviceId, outcome.kind === 'rejected' ? 'failed' : 'queued', outcome.reason],
-        );
-    }
+    });
   }
 
   const send: TaskDefinition<z.infer<typeof sendJob>> = {
@@ -171,44 +163,51 @@ export function createPushTasks(options: {
         }
       }
       for (let round = 0; round < 3; round++) {
-        const { rows: claimed } = await database.query<{
-          device_id: string;
-          id: string;
-          provider: string;
-          token: string;
-        }>(
-          `SELECT p.device_id::text AS device_id, p.id::text AS id, d.provider, d.token
-             FROM mp_push_deliveries p JOIN mp_push_devices d ON d.id = p.device_id
-            WHERE p.message_id = $1 AND p.device_id = ANY($2::uuid[]) AND p.state = 'queued'`,
+        const { rows: queued } = await database.query<{ device_id: string }>(
+          `SELECT device_id::text AS device_id FROM mp_push_deliveries
+            WHERE message_id = $1 AND device_id = ANY($2::uuid[]) AND state = 'queued' ORDER BY device_id`,
           [data.messageId, data.deviceIds],
         );
-        if (claimed.length === 0) return;
+        if (queued.length === 0) return;
         let wait = 0;
         let retries = 0;
-        await eachLimited(claimed, streamsPerJob, async (row) => {
-          // Claimed one by one, just before its request: only requests really in flight can be lost in a crash.
-          const claim = await database.query(
-            `UPDATE mp_push_deliveries SET state = 'sending', attempts = attempts + 1, updated_at = now()
-              WHERE message_id = $1 AND device_id = $2 AND state = 'queued' RETURNING 1`,
-            [data.messageId, row.device_id],
+        // Chunks of `streamsPerJob`: claimed (queued → sending) by one statement just before their requests and
+        // recorded by one after, so at most one chunk per job can be in flight when a process dies.
+        for (let i = 0; i < queued.length; i += streamsPerJob) {
+          const ids = queued.slice(i, i + streamsPerJob).map((r) => r.device_id);
+          const { rows: claimed } = await database.query<{
+            device_id: string;
+            id: string;
+            provider: string;
+            token: string;
+          }>(
+            `UPDATE mp_push_deliveries p SET state = 'sending', attempts = p.attempts + 1, updated_at = now()
+               FROM mp_push_devices d
+              WHERE p.message_id = $1 AND p.device_id = ANY($2::uuid[]) AND p.state = 'queued' AND d.id = p.device_id
+             RETURNING p.device_id::text AS device_id, p.id::text AS id, d.provider, d.token`,
+            [data.messageId, ids],
           );
-          if (claim.rows.length === 0) return;
-          const provider = providers[row.provider as 'fcm' | 'apns'];
-          let outcome: SendOutcome;
-          if (provider === undefined) outcome = { kind: 'rejected', reason: `${row.provider} is not configured` };
-          else {
-            try {
-              outcome = await provider.send(row.token, msg, row.id);
-            } catch (error) {
-              outcome = { kind: 'retry', reason: `network: ${(error as Error).message}` };
-            }
-          }
-          if (outcome.kind === 'retry') {
-            retries++;
-            wait = Math.max(wait, outcome.retryAfterMs ?? 1000);
-          }
-          await record(data.messageId, row.device_id, row.provider, outcome);
-        });
+          const results = await Promise.all(
+            claimed.map(async (row) => {
+              const provider = providers[row.provider as 'fcm' | 'apns'];
+              let outcome: SendOutcome;
+              if (provider === undefined) outcome = { kind: 'rejected', reason: `${row.provider} is not configured` };
+              else {
+                try {
+                  outcome = await provider.send(row.token, msg, row.id);
+                } catch (error) {
+                  outcome = { kind: 'retry', reason: `network: ${(error as Error).message}` };
+                }
+              }
+              if (outcome.kind === 'retry') {
+                retries++;
+                wait = Math.max(wait, outcome.retryAfterMs ?? 1000);
+              }
+              return { deviceId: row.device_id, provider: row.provider, outcome };
+            }),
+          );
+          await recordAll(data.messageId, results);
+        }
         if (retries === 0) return;
         // Honour Retry-After within the job when it is short; otherwise leave it to the queue's backoff.
         if (wait > 10_000) break;

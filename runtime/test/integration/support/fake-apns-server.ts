@@ -32,6 +32,7 @@ export async function startFakeApns(options: {
   topic: string;
 }): Promise<FakeApns> {
   const publicKey = createPublicKey(options.publicKeyPem);
+  const verified = new Map<string, number>();
   const fake: FakeApns = {
     origin: '',
     providerTokens: new Set(),
@@ -58,18 +59,24 @@ export async function startFakeApns(options: {
     if (match === null) return reply(stream, 404, 'BadPath');
     const auth = /^bearer (.+)$/.exec(String(headers['authorization'] ?? ''))?.[1];
     if (auth === undefined) return reply(stream, 403, 'MissingProviderToken');
-    try {
-      const header = decodeProtectedHeader(auth);
-      if (header.alg !== 'ES256' || header.kid !== options.keyId) throw new Error('kid');
-      const { payload } = await jwtVerify(auth, publicKey, {
-        algorithms: ['ES256'],
-        issuer: options.teamId,
-        requiredClaims: ['iat'],
-      });
-      if (Date.now() / 1000 - (payload.iat ?? 0) > 3600) return reply(stream, 403, 'ExpiredProviderToken');
-    } catch {
-      return reply(stream, 403, 'InvalidProviderToken');
+    // A token whose signature was checked once is remembered with its iat (its age is still checked each time).
+    let issuedAt = verified.get(auth);
+    if (issuedAt === undefined) {
+      try {
+        const header = decodeProtectedHeader(auth);
+        if (header.alg !== 'ES256' || header.kid !== options.keyId) throw new Error('kid');
+        const { payload } = await jwtVerify(auth, publicKey, {
+          algorithms: ['ES256'],
+          issuer: options.teamId,
+          requiredClaims: ['iat'],
+        });
+        issuedAt = payload.iat ?? 0;
+        verified.set(auth, issuedAt);
+      } catch {
+        return reply(stream, 403, 'InvalidProviderToken');
+      }
     }
+    if (Date.now() / 1000 - issuedAt > 3600) return reply(stream, 403, 'ExpiredProviderToken');
     fake.providerTokens.add(auth);
     const topic = headers['apns-topic'];
     if (topic === undefined) return reply(stream, 400, 'MissingTopic');
