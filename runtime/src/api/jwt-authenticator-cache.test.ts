@@ -64,6 +64,37 @@ afterEach(() => {
   keys.clear();
 });
 
+describe('JwtAuthenticator and revoked sessions (decision 0750)', () => {
+  it('refuses a token of a revoked session, remembered or not, and keeps serving other sessions', async () => {
+    await addKey('r');
+    const revoked = new Set<string>();
+    const auth = new JwtAuthenticator({
+      jwksUrl,
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      rolesClaim: 'roles',
+      clockToleranceSeconds: 5,
+      jwksCooldownMs: 0,
+      revocations: { isRevoked: (sid) => revoked.has(sid) },
+    });
+    const now = Math.floor(Date.now() / 1000);
+    const withSid = (sid: string) =>
+      new SignJWT({ roles: [], sid })
+        .setProtectedHeader({ alg: 'ES256', kid: 'r' })
+        .setSubject('carol')
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setExpirationTime(now + 300)
+        .sign(keys.get('r')!.privateKey);
+    const token = await withSid('s-1');
+    const other = await withSid('s-2');
+    expect(await auth.verify(token)).toMatchObject({ userId: 'carol', sessionId: 's-1', expiresAt: now + 300 });
+    revoked.add('s-1');
+    await expect(auth.verify(token)).rejects.toMatchObject({ code: 'invalid-token' });
+    expect((await auth.verify(other)).sessionId).toBe('s-2');
+  });
+});
+
 describe('JwtAuthenticator verified-token cache', () => {
   it('checks the signature of a token once, then serves the same principal', async () => {
     await addKey('a');
@@ -73,7 +104,7 @@ describe('JwtAuthenticator verified-token cache', () => {
     const verify = vi.spyOn(globalThis.crypto.subtle, 'verify');
     const first = await auth.verify(token);
     const second = await auth.verify(token);
-    expect(first).toEqual({ userId: 'alice', roles: ['editor'] });
+    expect(first).toEqual({ userId: 'alice', roles: ['editor'], sessionId: undefined, expiresAt: expect.any(Number) });
     expect(second).toBe(first);
     expect(verify).toHaveBeenCalledTimes(1);
   });

@@ -39,14 +39,20 @@ export async function sendJson(
     return;
   }
   res.status(status).setHeader('content-type', options.contentType ?? 'application/json; charset=utf-8');
-  let bytes = Buffer.from(text);
+  const length = Buffer.byteLength(text);
   const encoding =
-    bytes.length >= options.compressionThresholdBytes ? negotiateEncoding(req.headers['accept-encoding']) : undefined;
-  if (encoding !== undefined) {
-    bytes = encoding === 'br' ? await brotli(bytes, BROTLI_OPTIONS) : await gzipAsync(bytes);
-    res.setHeader('content-encoding', encoding);
+    length >= options.compressionThresholdBytes ? negotiateEncoding(req.headers['accept-encoding']) : undefined;
+  if (encoding === undefined) {
+    if (etag !== undefined) res.setHeader('etag', etag);
+    res.setHeader('content-length', length);
+    // A string body goes out in one socket write with the headers; a Buffer body is a second chunk (writev), which
+    // a CPU profile of "list 20" showed as the largest single cost of the response path.
+    res.end(req.method === 'HEAD' ? undefined : text);
+    return;
   }
-  if (etag !== undefined) res.setHeader('etag', encoding === undefined ? etag : etag.replace(/"$/, `-${encoding}"`));
+  const bytes = encoding === 'br' ? await brotli(text, BROTLI_OPTIONS) : await gzipAsync(text);
+  res.setHeader('content-encoding', encoding);
+  if (etag !== undefined) res.setHeader('etag', etag.replace(/"$/, `-${encoding}"`));
   res.setHeader('content-length', bytes.length);
   res.end(req.method === 'HEAD' ? undefined : bytes);
 }
