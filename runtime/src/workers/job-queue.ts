@@ -79,6 +79,9 @@ export class JobQueue {
       schedule: worker,
       superviseIntervalSeconds: options.superviseIntervalSeconds ?? 5,
       monitorIntervalSeconds: options.superviseIntervalSeconds ?? 5,
+      // Cron schedules are checked this often (pg-boss allows 1–45 s).
+      cronWorkerIntervalSeconds: Math.min(45, options.superviseIntervalSeconds ?? 5),
+      cronMonitorIntervalSeconds: Math.min(45, options.superviseIntervalSeconds ?? 5),
     };
     const { database } = options;
     if (database instanceof PgliteDatabase) {

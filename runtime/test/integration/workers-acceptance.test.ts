@@ -12,8 +12,8 @@ const JOBS = 10_000;
 const WORKER = fileURLToPath(new URL('./support/job-worker-process.ts', import.meta.url));
 const logger = createLogger({ level: 'silent', component: 'workers', backend: 'test', revision: 'test' });
 
-function startWorker(url: string): Promise<ChildProcess> {
-  const child = fork(WORKER, [url, '0.1'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+function startWorker(url: string, failureRate = '0.1', delayMs = '0'): Promise<ChildProcess> {
+  const child = fork(WORKER, [url, failureRate, delayMs], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('message', () => resolve(child));
     child.once('exit', (code) => reject(new Error(`worker exited early (${code})`)));
@@ -88,5 +88,41 @@ describe('queue acceptance: 10,000 jobs, random failures, a SIGKILLed worker', (
     expect(killedActive).toBeGreaterThan(0);
     expect(await count(`SELECT count(DISTINCT pid) AS c FROM acceptance_runs`)).toBe(3);
     for (const child of children.slice(1)) child.kill('SIGTERM');
+  });
+
+  it('SIGTERM lets the running jobs finish, starts no new ones, and exits cleanly', { timeout: 60_000 }, async () => {
+    await database.exec('TRUNCATE acceptance_effects, acceptance_runs');
+    const producer = new JobQueue({ database, logger, role: 'producer' });
+    producer.register({
+      name: 'acceptance',
+      parse: (d) => z.object({ n: z.number().int() }).parse(d),
+      retry: { limit: 20, baseDelaySeconds: 1, maxDelaySeconds: 2 },
+      leaseSeconds: 2,
+      handle: async () => undefined,
+    });
+    const base = 1_000_000;
+    await producer.enqueueMany(
+      'acceptance',
+      Array.from({ length: 20 }, (_, i) => ({ n: base + i })),
+    );
+    const count = async (sql: string) => Number((await database.query<{ c: string }>(sql)).rows[0]!.c);
+    const worker = await startWorker(db.url, '0', '1500');
+    children.push(worker);
+    while ((await count('SELECT count(*) AS c FROM acceptance_runs')) < 20) await new Promise((r) => setTimeout(r, 20));
+    const exited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
+    worker.kill('SIGTERM');
+    await producer.enqueueMany(
+      'acceptance',
+      Array.from({ length: 5 }, (_, i) => ({ n: base + 100 + i })),
+    );
+    expect(await exited).toBe(0);
+    await producer.stop(1000);
+    // The 20 that were running finished (once each); the 5 enqueued after SIGTERM were not started.
+    expect(await count(`SELECT count(*) AS c FROM acceptance_effects WHERE n >= ${base}`)).toBe(20);
+    expect(await count(`SELECT count(*) AS c FROM acceptance_runs WHERE n >= ${base}`)).toBe(20);
+    expect(await count(`SELECT count(*) AS c FROM mp_jobs.job WHERE name = 'acceptance' AND state = 'active'`)).toBe(0);
+    expect(await count(`SELECT count(*) AS c FROM mp_jobs.job WHERE name = 'acceptance' AND state = 'created'`)).toBe(
+      5,
+    );
   });
 });
