@@ -6,6 +6,11 @@
  */
 export { mobileplanePlugin as default } from './plugin';
 export { legacyMobileplanePlugin, MobileplanePage } from './legacy-plugin';
+export { FieldErrorsError, mobileplaneApiRef } from './api/mobileplane-api';
+export type { MobileplaneApi } from './api/mobileplane-api';
+export { MobileplaneClient } from './api/mobileplane-client';
+export { BackendDetails } from './backends/backend-details';
+export { EntityMobileplaneContent, isMobileBackendEntity } from './entity/entity-mobileplane-content';
 export { ResourceConditions } from './conditions/resource-conditions';
 export type { ResourceConditionsProps } from './conditions/resource-conditions';
 export { readiness } from './conditions/readiness';

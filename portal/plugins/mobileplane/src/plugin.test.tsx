@@ -1,7 +1,9 @@
 import { createExtensionTester, renderInTestApp } from '@backstage/frontend-test-utils';
 import { screen } from '@testing-library/react';
+import { mobileplaneApiRef } from './api/mobileplane-api';
 import mobileplanePlugin, { legacyMobileplanePlugin } from './index';
 import { mobileplanePage } from './plugin';
+import { backendView, fakeMobileplaneApi } from './testing/fake-mobileplane-api';
 
 describe('mobileplane plugin', () => {
   it('is registered under the same id in both frontend systems', () => {
@@ -9,9 +11,11 @@ describe('mobileplane plugin', () => {
     expect(legacyMobileplanePlugin.getId()).toBe('mobileplane');
   });
 
-  it('mounts a page that lists the mobileplane.io kinds', async () => {
-    renderInTestApp(createExtensionTester(mobileplanePage).reactElement());
-    expect(await screen.findByText('mobilebackends.mobileplane.io')).toBeInTheDocument();
-    expect(screen.getByText('mobileenvironments.mobileplane.io')).toBeInTheDocument();
+  it('mounts a page that lists the backends', async () => {
+    const api = fakeMobileplaneApi({
+      listBackends: jest.fn(async () => ({ items: [backendView({ name: 'rides' })] })),
+    });
+    renderInTestApp(createExtensionTester(mobileplanePage).reactElement(), { apis: [[mobileplaneApiRef, api]] });
+    expect(await screen.findByRole('link', { name: 'rides' })).toBeInTheDocument();
   });
 });

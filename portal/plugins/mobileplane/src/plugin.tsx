@@ -1,13 +1,37 @@
-import { PageBlueprint, createFrontendPlugin } from '@backstage/frontend-plugin-api';
+import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
+import { ApiBlueprint, PageBlueprint, createFrontendPlugin } from '@backstage/frontend-plugin-api';
+import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { mobileplaneApiRef } from './api/mobileplane-api';
+import { MobileplaneClient } from './api/mobileplane-client';
+import { isMobileBackendEntity } from './entity/entity-mobileplane-content';
 import { rootRouteRef } from './routes';
+
+export const mobileplaneApi = ApiBlueprint.make({
+  params: (defineParams) =>
+    defineParams({
+      api: mobileplaneApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) => new MobileplaneClient({ discoveryApi, fetchApi }),
+    }),
+});
 
 export const mobileplanePage = PageBlueprint.make({
   params: {
     path: '/mobileplane',
     routeRef: rootRouteRef,
-    // The page brings its own header.
+    // The pages bring their own header and tabs.
     noHeader: true,
-    loader: () => import('./overview/mobileplane-page').then((m) => <m.MobileplanePage />),
+    loader: () => import('./overview/mobileplane-root').then((m) => <m.MobileplaneRoot />),
+  },
+});
+
+/** The "Mobileplane" tab on the catalog page of each MobileBackend's Component. */
+export const mobileplaneEntityContent = EntityContentBlueprint.make({
+  params: {
+    path: 'mobileplane',
+    title: 'Mobileplane',
+    filter: isMobileBackendEntity,
+    loader: () => import('./entity/entity-mobileplane-content').then((m) => <m.EntityMobileplaneContent />),
   },
 });
 
@@ -16,6 +40,6 @@ export const mobileplanePlugin = createFrontendPlugin({
   pluginId: 'mobileplane',
   title: 'Mobileplane',
   info: { packageJson: () => import('../package.json') },
-  extensions: [mobileplanePage],
+  extensions: [mobileplaneApi, mobileplanePage, mobileplaneEntityContent],
   routes: { root: rootRouteRef },
 });

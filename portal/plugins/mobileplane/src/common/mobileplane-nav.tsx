@@ -1,0 +1,31 @@
+import { Header, Page, Content } from '@backstage/core-components';
+import { Link as RouterLink, useLocation } from 'react-router-dom';
+import Tab from '@material-ui/core/Tab';
+import Tabs from '@material-ui/core/Tabs';
+import type { ReactNode } from 'react';
+import { useBasePath } from './use-base-path';
+
+/** The plugin's page frame: header, tabs (links, so the keyboard and the browser history work), content. */
+export function MobileplaneFrame({
+  title,
+  subtitle,
+  children,
+}: {
+  title: string;
+  subtitle?: string;
+  children: ReactNode;
+}) {
+  const base = useBasePath();
+  const { pathname } = useLocation();
+  const tab = pathname.startsWith(`${base}/environments`) ? 1 : 0;
+  return (
+    <Page themeId="tool">
+      <Header title={title} subtitle={subtitle ?? 'Mobile backends on Kubernetes'} />
+      <Tabs value={tab} aria-label="Mobileplane sections" indicatorColor="primary" variant="scrollable">
+        <Tab label="Backends" component={RouterLink} to={base || '/'} />
+        <Tab label="Environments" component={RouterLink} to={`${base}/environments`} />
+      </Tabs>
+      <Content>{children}</Content>
+    </Page>
+  );
+}
