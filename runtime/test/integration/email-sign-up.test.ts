@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
+import { totpCode } from '../../src/auth/mfa/totp-policy.ts';
 import { OutboxTokenSealer } from '../../src/email/outbox-token-sealer.ts';
 import { runtimeConfigSchema } from '../../src/platform/config-schema.ts';
 import { startRuntime } from '../../src/runtime-server.ts';
@@ -23,10 +24,10 @@ describe('auth mail through the workers component and SMTP', () => {
   let workers: RunningRuntime;
   const logs: string[] = [];
   const logsText = () => logs.join('') + auth.logLines.join('\n');
-  const post = (path: string, body: unknown) =>
+  const post = (path: string, body: unknown, token?: string) =>
     fetch(`${auth.url}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify(body),
     });
 
@@ -138,6 +139,37 @@ describe('auth mail through the workers component and SMTP', () => {
     expect(((await wrongKey.json()) as { type: string }).type).toContain('invalid-api-key');
     const metrics = await (await fetch(`${workers.url}/metrics`)).text();
     expect(metrics).toMatch(/mobileplane_job_failures_total\{task="email-send",permanent="true"\} [1-9]/);
+  });
+
+  it('a password reset mails the link, then a password-changed notice; enrolling MFA mails a notice', async () => {
+    const email = 'resetter@example.com';
+    expect((await post('/v1/auth/sign-up', { email, password: 'first long password' })).status).toBe(202);
+    const [verify] = await smtp.waitFor(email);
+    const verifyToken = new URL(/https:\/\/\S+/.exec(verify!.parsed.text ?? '')![0]).searchParams.get('token')!;
+    expect((await post('/v1/auth/email/verify', { token: verifyToken })).status).toBe(204);
+    expect((await post('/v1/auth/password/forgot', { email })).status).toBe(202);
+    const reset = (await smtp.waitFor(email, 2))[1]!;
+    expect(reset.parsed.subject).toBe('Reset your Ride password');
+    const link = /https:\/\/ride\.example\/reset-password\?token=\S+/.exec(reset.parsed.text ?? '')![0];
+    const token = new URL(link).searchParams.get('token')!;
+    expect((await post('/v1/auth/password/reset', { token, password: 'second long password' })).status).toBe(204);
+    const changed = (await smtp.waitFor(email, 3))[2]!;
+    expect(changed.parsed.subject).toBe('Your Ride password was changed');
+    const signIn = await post('/v1/auth/sign-in', {
+      client_id: MOBILE_CLIENT_ID,
+      email,
+      password: 'second long password',
+      device: { ...device, installationId: 'mail-device-02' },
+    });
+    expect(signIn.status).toBe(200);
+    const { access_token: accessToken } = (await signIn.json()) as { access_token: string };
+    const begin = await post('/v1/auth/mfa/totp', {}, accessToken);
+    expect(begin.status).toBe(201);
+    const { secret } = (await begin.json()) as { secret: string };
+    const confirm = await post('/v1/auth/mfa/totp/confirm', { code: totpCode(secret, auth.clock.now()) }, accessToken);
+    expect(confirm.status).toBe(200);
+    const mfa = (await smtp.waitFor(email, 4))[3]!;
+    expect(mfa.parsed.subject).toBe('Two-step verification changed on your Ride account');
   });
 });
 

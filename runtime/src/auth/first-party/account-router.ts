@@ -162,6 +162,8 @@ export function accountRouter(services: AuthServices): Router {
       await accounts.markEmailVerified(userId);
       await services.sessions.revokeAllForUser(userId, 'password-reset');
       audit.record('password-reset', { userId, ip: clientIp(req) });
+      const email = (await accounts.byId(userId))?.email;
+      if (email) await outbox.enqueue('password-changed', email);
       res.status(204).end();
     }),
   );

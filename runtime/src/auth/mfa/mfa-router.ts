@@ -36,6 +36,11 @@ export function mfaRouter(services: AuthServices, requireUser: RequestHandler): 
   const router = Router();
   const json = jsonBodyParser({ limitBytes: 4 * 1024, maxDepth: 4 });
   const stepUp = stepUpGuard(services);
+  /** The account's address hears of every second-factor change (a hijacker cannot do it silently). */
+  const notifyMfaChange = async (userId: string) => {
+    const email = (await accounts.byId(userId))?.email;
+    if (email) await services.outbox.enqueue('mfa-changed', email);
+  };
 
   router.post(
     '/v1/auth/mfa/totp',
@@ -64,6 +69,7 @@ export function mfaRouter(services: AuthServices, requireUser: RequestHandler): 
         throw new AuthError('invalid-mfa-code', 'the code does not match');
       const recoveryCodes = await mfa.newRecoveryCodes(user.userId);
       audit.record('mfa-enrolled', { userId: user.userId, ip: clientIp(req), method: 'totp' });
+      await notifyMfaChange(user.userId);
       sendJsonNoStore(res, 200, { recovery_codes: recoveryCodes });
     }),
   );
@@ -76,6 +82,7 @@ export function mfaRouter(services: AuthServices, requireUser: RequestHandler): 
       const user = authenticatedUser(res);
       await mfa.disable(user.userId);
       audit.record('mfa-disabled', { userId: user.userId, ip: clientIp(req) });
+      await notifyMfaChange(user.userId);
       res.status(204).end();
     }),
   );
