@@ -7,7 +7,7 @@ import type { PushMessage, PushProvider, SendOutcome } from './push-provider.ts'
 
 const ORIGINS = {
   production: 'https://api.push.apple.com',
-  development: 'https://api.sandbox.push.apple.com',
+  sandbox: 'https://api.sandbox.push.apple.com',
 } as const;
 /** Apple refuses provider tokens refreshed more often than every 20 minutes (TooManyProviderTokenUpdates). */
 const MIN_TOKEN_AGE_MS = 20 * 60 * 1000;
@@ -38,7 +38,7 @@ export class ApnsProvider implements PushProvider {
     teamId: string;
     keyId: string;
     topic: string;
-    environment: 'production' | 'development';
+    environment: 'production' | 'sandbox';
     endpoint?: string | undefined;
     privateKeyPem: string;
     tokenRefreshMinutes: number;

@@ -22,7 +22,8 @@ export const pushSettingsSchema = z
         keyId: z.string().regex(/^[A-Z0-9]{10}$/, 'a 10-character key id'),
         /** The app's bundle id (`apns-topic`). */
         topic: z.string().min(1),
-        environment: z.enum(['production', 'development']).default('production'),
+        /** The MobileBackend's `push.apns.environment`: sandbox for development builds. */
+        environment: z.enum(['production', 'sandbox']).default('production'),
         /** Overrides the environment's origin (tests point it at a local HTTP/2 endpoint). */
         endpoint: z.url().optional(),
         /** Apple accepts a provider token for 20 to 60 minutes; we renew it after this many. */

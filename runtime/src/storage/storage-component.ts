@@ -31,8 +31,8 @@ export function createStorageComponent(
   let driver: StorageDriver;
   let filesystem: FilesystemStorageDriver | undefined;
   if (settings.s3 !== undefined) {
-    const accessKeyId = env['S3_ACCESS_KEY_ID'];
-    const secretAccessKey = env['S3_SECRET_ACCESS_KEY'];
+    const accessKeyId = env['AWS_ACCESS_KEY_ID'];
+    const secretAccessKey = env['AWS_SECRET_ACCESS_KEY'];
     driver = new S3StorageDriver({
       ...settings.s3,
       credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined,

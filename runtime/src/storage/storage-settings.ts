@@ -11,7 +11,8 @@ const accessRuleSchema = z.union([
 
 /**
  * `storage` block of the runtime config (the MobileBackend's `storage`). Without `s3` objects live on the local
- * filesystem (the embedded default). S3 credentials are secrets: S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY.
+ * filesystem (the embedded default). S3 credentials are secrets: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (the
+ * MobileBackend's `storage.credentialsSecretRef` keys), else the SDK's default chain (pod identity).
  */
 export const storageSettingsSchema = z
   .object({
@@ -22,7 +23,7 @@ export const storageSettingsSchema = z
         endpoint: z.url().optional(),
         region: z.string().min(1).default('us-east-1'),
         /** Path-style URLs (`endpoint/bucket/key`), which most S3-compatible servers need. */
-        forcePathStyle: z.boolean().default(true),
+        forcePathStyle: z.boolean().default(false),
       })
       .strict()
       .optional(),

@@ -48,7 +48,7 @@ const DRIVERS: Driver[] = [
       const weed: SeaweedFs = await startSeaweedFs();
       return {
         storage: { s3: { bucket: weed.bucket, endpoint: weed.endpoint, region: 'us-east-1', forcePathStyle: true } },
-        env: { S3_ACCESS_KEY_ID: weed.accessKeyId, S3_SECRET_ACCESS_KEY: weed.secretAccessKey },
+        env: { AWS_ACCESS_KEY_ID: weed.accessKeyId, AWS_SECRET_ACCESS_KEY: weed.secretAccessKey },
         stop: () => weed.stop(),
       };
     },

@@ -3,6 +3,7 @@ import { withCelRules } from '../schema/cel-rules.ts';
 import { AuthSpecSchema } from './auth-spec.ts';
 import { COMPONENT_NAMES, ComponentsSchema, type ComponentName, type ComponentSpec } from './component-spec.ts';
 import { DatabaseSpecSchema } from './database-spec.ts';
+import { EmailSpecSchema } from './email-spec.ts';
 import { PushSpecSchema, hasPushProvider } from './push-spec.ts';
 import { RateLimitsSpecSchema } from './rate-limits-spec.ts';
 import { RolloutSpecSchema } from './rollout-spec.ts';
@@ -39,6 +40,7 @@ export const MobileBackendSpecSchema = withCelRules(
       database: DatabaseSpecSchema.optional(),
       storage: StorageSpecSchema.optional(),
       push: PushSpecSchema.optional(),
+      email: EmailSpecSchema.optional(),
       rateLimits: RateLimitsSpecSchema,
       security: SecuritySpecSchema,
       rollout: RolloutSpecSchema,
