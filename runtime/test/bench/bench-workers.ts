@@ -149,7 +149,9 @@ async function measureAll(loops: Record<string, (url: string) => Promise<Round>>
       jobsPerSecond: median(list.map((r) => r.jobsPerSecond)),
       cpuMsPer1000: median(list.map((r) => r.cpuMsPer1000)),
     };
-    console.log(`${name}: ${result[name].jobsPerSecond.toFixed(0)} jobs/s, ${result[name].cpuMsPer1000.toFixed(0)} ms CPU / 1000`);
+    console.log(
+      `${name}: ${result[name].jobsPerSecond.toFixed(0)} jobs/s, ${result[name].cpuMsPer1000.toFixed(0)} ms CPU / 1000`,
+    );
   }
   return result;
 }
