@@ -27,7 +27,9 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
-          include: nodePackages.map((p) => `${p}/test/e2e/**/*.test.ts`),
+          // The portal's e2e suites (REST API and Playwright against the built app) run here too: they need the
+          // control plane; its unit tests stay with backstage-cli.
+          include: [...nodePackages, 'portal/packages/app'].map((p) => `${p}/test/e2e/**/*.test.ts`),
           environment: 'node',
           globalSetup: ['dev/test-harness/src/global-setup.ts'],
           testTimeout: 120_000,

@@ -1,0 +1,7 @@
+import '@backstage/cli/asset-types';
+import ReactDOM from 'react-dom/client';
+import { app } from './app';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+ReactDOM.createRoot(root).render(app.createRoot());
