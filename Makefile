@@ -55,6 +55,9 @@ chromium: ## Install Debian's Chromium for browser tests (never a downloaded bro
 .PHONY: cluster-binaries cluster-up cluster-down cluster-status cluster-env
 cluster-binaries: ## Build etcd, Kubernetes and kwok from the Go module proxy (cached by version)
 	@bash dev/cluster/build-binaries.sh
+.PHONY: testservers
+testservers: ## Build the servers integration tests start (SeaweedFS's weed for the S3 driver) from the Go module proxy (cached by version)
+	@bash dev/testservers/build-weed.sh >/dev/null
 cluster-up: ## Start the local control plane (no-op when running)
 	@bash dev/cluster/cluster.sh up
 cluster-down: ## Stop the local control plane and remove its state
@@ -75,7 +78,7 @@ test-unit: install ## Unit tests (no services)
 	yarn vitest run --project unit
 test-portal: install chromium ## Backstage plugin tests (backstage-cli, Jest)
 	CI=true yarn workspaces foreach --all --include '@mobileplane/backstage-*' run test
-test-integration: install ## Integration tests on PostgreSQL and Redis: the machine's if they answer, else private ones (dev/services)
+test-integration: install testservers ## Integration tests on PostgreSQL and Redis: the machine's if they answer, else private ones (dev/services)
 	bash dev/services/services.sh run -- yarn vitest run --project integration
 test-services: install ## Fresh-machine check: with PostgreSQL and Redis pointed at a dead port, suites pass on private ones
 	bash dev/services/check-private-services.sh

@@ -61,7 +61,7 @@ function createComponent(
     case 'push':
       return createPushComponent(context, { registry: metrics.registry });
     case 'storage':
-      return createStorageComponent(context);
+      return createStorageComponent(context, { registry: metrics.registry });
     default:
       return platformOnlyComponent();
   }

@@ -107,6 +107,19 @@ export class FilesystemStorageDriver implements StorageDriver {
     }
   }
 
+  async read(key: string): Promise<Buffer> {
+    return readFile(this.path(key));
+  }
+
+  async put(key: string, body: Buffer, contentType: string): Promise<void> {
+    const target = this.path(key);
+    await mkdir(dirname(target), { recursive: true });
+    const partial = `${target}.partial-${process.pid}-${Date.now()}`;
+    await writeFile(partial, body);
+    await writeFile(`${target}.type`, contentType);
+    await rename(partial, target);
+  }
+
   async delete(key: string): Promise<void> {
     await rm(this.path(key), { force: true });
     await rm(`${this.path(key)}.type`, { force: true });

@@ -85,6 +85,17 @@ export class S3StorageDriver implements StorageDriver {
     return Buffer.from((await out.Body?.transformToByteArray()) ?? new Uint8Array());
   }
 
+  async read(key: string): Promise<Buffer> {
+    const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    return Buffer.from((await out.Body?.transformToByteArray()) ?? new Uint8Array());
+  }
+
+  async put(key: string, body: Buffer, contentType: string): Promise<void> {
+    await this.client.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
+    );
+  }
+
   async delete(key: string): Promise<void> {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }

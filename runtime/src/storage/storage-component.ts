@@ -1,14 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import type { Express } from 'express';
+import { Registry } from 'prom-client';
 import { JwtAuthenticator } from '../api/jwt-authenticator.ts';
 import { runMigrations } from '../data/migration-runner.ts';
 import type { ComponentContext, RuntimeComponent } from '../platform/component.ts';
 import { jsonBodyParser } from '../platform/json-body-parser.ts';
+import { createJobMetrics } from '../workers/job-metrics.ts';
+import { JobQueue } from '../workers/job-queue.ts';
 import { FilesystemStorageDriver } from './filesystem-storage-driver.ts';
 import { S3StorageDriver } from './s3-storage-driver.ts';
 import type { StorageDriver } from './storage-driver.ts';
 import { STORAGE_MIGRATIONS } from './storage-migrations.ts';
 import { storageRouter } from './storage-router.ts';
+import { THUMBNAIL_TASK, createThumbnailTask } from './thumbnail-task.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -23,7 +27,7 @@ export interface StorageComponent extends RuntimeComponent {
  */
 export function createStorageComponent(
   context: ComponentContext,
-  options: { env?: Env; publicUrl?: () => string } = {},
+  options: { env?: Env; registry?: Registry } = {},
 ): StorageComponent {
   const { config, database, logger } = context;
   const settings = config.storage;
@@ -57,11 +61,25 @@ export function createStorageComponent(
           clockToleranceSeconds: config.auth.clockToleranceSeconds,
           jwksCooldownMs: config.auth.jwksCooldownSeconds * 1000,
         });
+  // Thumbnails are jobs on the runtime's queue, run by this component (it holds the storage credentials).
+  const jobMetrics = createJobMetrics(options.registry ?? new Registry(), () => queue.depths());
+  const queue: JobQueue = new JobQueue({
+    database,
+    logger,
+    metrics: jobMetrics,
+    role: 'worker',
+    poolSize: config.workers.poolSize,
+    superviseIntervalSeconds: config.workers.superviseIntervalSeconds,
+    pollingIntervalSeconds: config.workers.pollingIntervalSeconds,
+  });
+  queue.register(createThumbnailTask(database, driver));
   let started: Promise<void> | undefined;
   const start = (): Promise<void> => {
-    started ??= runMigrations(database, STORAGE_MIGRATIONS).then(() =>
-      logger.info({ driver: driver.name }, 'storage ready'),
-    );
+    started ??= (async () => {
+      await runMigrations(database, STORAGE_MIGRATIONS);
+      await queue.work();
+      logger.info({ driver: driver.name }, 'storage ready');
+    })();
     return started;
   };
   void start().catch((error: unknown) => logger.error({ err: error }, 'storage component failed to start'));
@@ -78,6 +96,9 @@ export function createStorageComponent(
           driver,
           settings,
           authenticator,
+          onImageReady: async (objectId, tx) => {
+            await queue.enqueue(THUMBNAIL_TASK, { objectId }, { tx, dedupKey: objectId });
+          },
           json: jsonBodyParser({ limitBytes: config.server.bodyLimitBytes, maxDepth: config.server.maxJsonDepth }),
         }),
       );
@@ -86,6 +107,8 @@ export function createStorageComponent(
       if (filesystem !== undefined && settings.publicUrl === undefined) filesystem.setPublicUrl(server.url);
     },
     async close() {
+      await started?.catch(() => undefined);
+      await queue.stop(config.server.shutdownTimeoutMs);
       driver.close();
     },
   };

@@ -24,6 +24,10 @@ export interface StorageDriver {
   head(key: string): Promise<StoredObjectInfo | undefined>;
   /** The object's first `bytes` bytes (content sniffing). */
   readStart(key: string, bytes: number): Promise<Buffer>;
+  /** The whole object (worker jobs on objects within the size limit, e.g. thumbnails). */
+  read(key: string): Promise<Buffer>;
+  /** Writes an object from the runtime itself (derived objects such as thumbnails). */
+  put(key: string, body: Buffer, contentType: string): Promise<void>;
   delete(key: string): Promise<void>;
   close(): void;
 }

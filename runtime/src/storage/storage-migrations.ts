@@ -22,4 +22,9 @@ export const STORAGE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX mp_storage_objects_owner ON mp_storage_objects (owner_id, created_at);
     `,
   },
+  {
+    version: 421,
+    name: 'storage: thumbnails',
+    sql: `ALTER TABLE mp_storage_objects ADD COLUMN thumbnail_key text;`,
+  },
 ];

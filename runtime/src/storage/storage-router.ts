@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Principal } from '../api/access-policy.ts';
 import { mayCreate, resolveAccess } from '../api/access-policy.ts';
 import type { JwtAuthenticator } from '../api/jwt-authenticator.ts';
-import type { Database } from '../data/database.ts';
+import type { Database, SqlClient } from '../data/database.ts';
 import { parseBearerToken } from '../platform/bearer-token.ts';
 import { AppError, validationError } from '../platform/error-catalog.ts';
 import { SNIFF_BYTES, checkContent, contentTypeAllowed } from './content-check.ts';
@@ -21,12 +21,13 @@ interface ObjectRow {
   size: string | number;
   state: 'pending' | 'ready' | 'quarantined';
   reason: string | null;
+  thumbnailKey: string | null;
   createdAt: Date;
   completedAt: Date | null;
 }
 
 const COLUMNS = `id::text AS id, owner_id AS "ownerId", key, name, content_type AS "contentType", size, state,
-  reason, created_at AS "createdAt", completed_at AS "completedAt"`;
+  reason, thumbnail_key AS "thumbnailKey", created_at AS "createdAt", completed_at AS "completedAt"`;
 
 const uploadSchema = z
   .object({
@@ -43,6 +44,7 @@ const present = (row: ObjectRow) => ({
   size: Number(row.size),
   state: row.state,
   ...(row.reason ? { reason: row.reason } : {}),
+  thumbnail: row.thumbnailKey !== null,
   createdAt: row.createdAt,
   completedAt: row.completedAt,
 });
@@ -59,6 +61,8 @@ export function storageRouter(options: {
   settings: StorageSettings;
   authenticator: JwtAuthenticator | undefined;
   json: RequestHandler;
+  /** Enqueues the thumbnail job of a checked image inside the transaction that marks it ready. */
+  onImageReady?: (objectId: string, tx: SqlClient) => Promise<void>;
 }): Router {
   const { database, driver, settings, authenticator, json } = options;
   const router = express.Router();
@@ -138,11 +142,15 @@ export function storageRouter(options: {
       );
       throw new AppError('content-type-mismatch', reason, { extensions: { id: row.id, state: 'quarantined' } });
     }
-    const { rows } = await database.query<ObjectRow>(
-      `UPDATE mp_storage_objects SET state = 'ready', completed_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
-      [row.id],
-    );
-    send(res, 200, present(rows[0] as ObjectRow));
+    const ready = await database.transaction(async (tx) => {
+      const { rows } = await tx.query<ObjectRow>(
+        `UPDATE mp_storage_objects SET state = 'ready', completed_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
+        [row.id],
+      );
+      if (row.contentType.startsWith('image/')) await options.onImageReady?.(row.id, tx);
+      return rows[0] as ObjectRow;
+    });
+    send(res, 200, present(ready));
   });
 
   router.get('/v1/storage/objects/:id', async (req, res) => {
@@ -156,9 +164,16 @@ export function storageRouter(options: {
     send(res, 200, { download });
   });
 
+  router.get('/v1/storage/objects/:id/thumbnail', async (req, res) => {
+    const { row } = await visible(req, 'read');
+    if (row.thumbnailKey === null) throw new AppError('not-found', 'no thumbnail (yet)');
+    send(res, 200, { download: await driver.presignDownload(row.thumbnailKey, settings.urlTtlSeconds) });
+  });
+
   router.delete('/v1/storage/objects/:id', async (req, res) => {
     const { row } = await visible(req, 'delete');
     await driver.delete(row.key);
+    if (row.thumbnailKey !== null) await driver.delete(row.thumbnailKey);
     await database.query('DELETE FROM mp_storage_objects WHERE id = $1', [row.id]);
     res.status(204).end();
   });
