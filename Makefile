@@ -135,11 +135,14 @@ bench-workers: install ## Jobs per second through the runtime's queue vs pg-boss
 .PHONY: bench-push
 bench-push: install ## Pushes per second to strict local FCM/APNs HTTP/2 endpoints, provider and whole fan-out (writes docs/benchmarks.md)
 	bash dev/services/services.sh run -- node runtime/test/bench/bench-push.ts
+.PHONY: bench-storage
+bench-storage: install testservers ## Presigned upload round trips per second against SeaweedFS, vs bare PutObject (writes docs/benchmarks.md)
+	bash dev/services/services.sh run -- node runtime/test/bench/bench-storage.ts
 .PHONY: bench-flags
 bench-flags: install ## Bulk flag evaluations (50 flags) in process and over OFREP vs flagd-core's bare resolveAll (writes docs/benchmarks.md)
 	node runtime/test/bench/bench-flags.ts
 .PHONY: bench
-bench: bench-runtime bench-auth bench-workers bench-push bench-flags bench-operator ## Every benchmark (results in docs/benchmarks.md)
+bench: bench-runtime bench-auth bench-workers bench-push bench-storage bench-flags bench-operator ## Every benchmark (results in docs/benchmarks.md)
 
 ## ---- operator ----------------------------------------------------------------------------------------------
 # `make operator` runs against $KUBECONFIG when set, else the local control plane. OPERATOR_FLAGS adds flags
