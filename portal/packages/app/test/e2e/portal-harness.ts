@@ -47,6 +47,7 @@ export function kubectl(args: string[], stdin?: string): Promise<string> {
   });
 }
 
+/** The two CRDs the portal manages (the FeatureFlagSet CRD is another suite's business). */
 export async function installCrds(): Promise<void> {
   await kubectl([
     'apply',
@@ -54,7 +55,9 @@ export async function installCrds(): Promise<void> {
     '--force-conflicts',
     '--field-manager=mobileplane-operator',
     '-f',
-    'charts/mobileplane/crds/',
+    'charts/mobileplane/crds/mobileplane.io_mobilebackends.yaml',
+    '-f',
+    'charts/mobileplane/crds/mobileplane.io_mobileenvironments.yaml',
   ]);
   await kubectl([
     'wait',
