@@ -130,6 +130,25 @@ describe.each(BACKENDS)('job queue on $name', (backend) => {
     expect(runs.filter((r) => r.n === 6)).toHaveLength(1);
   });
 
+  it('runs higher priorities first', async () => {
+    const order: number[] = [];
+    const ranked = new JobQueue({ database, logger, role: 'worker', superviseIntervalSeconds: 1 });
+    ranked.register<{ n: number }>({
+      name: 'test-priority',
+      parse: (d) => z.object({ n: z.number() }).parse(d),
+      concurrency: 1,
+      async handle({ data }) {
+        order.push(data.n);
+      },
+    });
+    for (const n of [1, 2, 3]) await ranked.enqueue('test-priority', { n }, { priority: 0 });
+    await ranked.enqueue('test-priority', { n: 99 }, { priority: 10 });
+    await ranked.work();
+    await until(() => order.length === 4);
+    await ranked.stop(1000);
+    expect(order[0]).toBe(99);
+  });
+
   it('exports queue depth, oldest age, attempts and failures by task', async () => {
     await worker.refreshStats();
     const text = await registry.metrics();
