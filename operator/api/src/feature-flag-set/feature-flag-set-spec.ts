@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { withCelRules } from '../schema/cel-rules.ts';
 import { listMap } from '../schema/list-types.ts';
 import { dnsLabel } from '../schema/object-meta.ts';
 
@@ -29,39 +28,43 @@ function boundedMap<V extends z.ZodType>(value: V, max: number, description: str
     .meta({ maxProperties: max, description });
 }
 
-/** One flag in flagd's flag-definition format (https://flagd.dev/reference/flag-definitions/). */
-export const FlagSpecSchema = withCelRules(
-  z
-    .object({
-      state: z.enum(['ENABLED', 'DISABLED']).describe('ENABLED flags are evaluated; DISABLED ones are not served.'),
-      variants: boundedMap(
-        anyJson(
-          'The value of this variant: a boolean, string, number or object (all variants of a flag the same type).',
-        ),
-        MAX_VARIANTS_PER_FLAG,
-        'The values the flag can take, by variant name.',
+/**
+ * One flag in flagd's flag-definition format (https://flagd.dev/reference/flag-definitions/). Cross-field rules
+ * are zod refinements, not CEL: variant values are free-form JSON, which has no CEL type, so the API server's CEL
+ * cannot see `variants` at all. The operator applies them and reports a breach on the Accepted condition, naming
+ * the flag and field (docs/decisions/0500).
+ */
+export const FlagSpecSchema = z
+  .object({
+    state: z.enum(['ENABLED', 'DISABLED']).describe('ENABLED flags are evaluated; DISABLED ones are not served.'),
+    variants: boundedMap(
+      anyJson('The value of this variant: a boolean, string, number or object (all variants of a flag the same type).'),
+      MAX_VARIANTS_PER_FLAG,
+      'The values the flag can take, by variant name.',
+    ),
+    defaultVariant: z
+      .string()
+      .min(1)
+      .max(128)
+      .optional()
+      .describe(
+        'Variant served when no targeting rule matches; must be one of variants. Omitted: the client code default.',
       ),
-      defaultVariant: z
-        .string()
-        .min(1)
-        .max(128)
-        .optional()
-        .describe('Variant served when no targeting rule matches. Omitted: the client code default.'),
-      targeting: jsonObject(
-        'JsonLogic rule returning a variant name (flagd operators: fractional, sem_ver, starts_with, ends_with; $ref to spec.$evaluators).',
-      ).optional(),
-      metadata: jsonObject('Flag metadata (string, number or boolean values), returned with evaluations.').optional(),
-    })
-    .describe('A feature flag.'),
-  [
-    {
-      rule: '!has(self.defaultVariant) || self.defaultVariant in self.variants',
-      message: 'defaultVariant must name one of the flag variants',
-      fieldPath: '.defaultVariant',
-      holds: (flag) => flag.defaultVariant === undefined || Object.hasOwn(flag.variants, flag.defaultVariant),
-    },
-  ],
-);
+    targeting: jsonObject(
+      'JsonLogic rule returning a variant name (flagd operators: fractional, sem_ver, starts_with, ends_with; $ref to spec.$evaluators).',
+    ).optional(),
+    metadata: jsonObject('Flag metadata (string, number or boolean values), returned with evaluations.').optional(),
+  })
+  .superRefine((flag, ctx) => {
+    if (flag.defaultVariant !== undefined && !Object.hasOwn(flag.variants, flag.defaultVariant)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `defaultVariant must name one of the flag variants (${Object.keys(flag.variants).join(', ')})`,
+        path: ['defaultVariant'],
+      });
+    }
+  })
+  .describe('A feature flag.');
 
 const KillSwitchSchema = z
   .object({
@@ -70,41 +73,43 @@ const KillSwitchSchema = z
   })
   .describe('A flag switched to a safe variant while the backend rollout is aborted or rolled back.');
 
-export const FeatureFlagSetSpecSchema = withCelRules(
-  z
-    .object({
-      backendRef: z
-        .object({ name: dnsLabel('Name of the MobileBackend, in the same namespace.', 48) })
-        .describe('The MobileBackend whose api serves these flags.'),
-      flags: boundedMap(FlagSpecSchema, MAX_FLAGS_PER_SET, 'Flags by key, in flagd format.'),
-      $evaluators: boundedMap(
-        anyJson('A JsonLogic fragment.'),
-        MAX_EVALUATORS_PER_SET,
-        'Shared JsonLogic fragments that targeting rules reuse with {"$ref": "<name>"}.',
-      ).optional(),
-      metadata: jsonObject(
-        'Flag set metadata (string, number or boolean values), returned with evaluations.',
-      ).optional(),
-      killSwitches: listMap(KillSwitchSchema, ['flag'], MAX_KILL_SWITCHES)
-        .optional()
-        .describe(
-          'Flags switched to a safe variant automatically when a rollout of the backend aborts or rolls back, and back when a new rollout succeeds.',
-        ),
-    })
-    .describe('Desired state of a FeatureFlagSet.'),
-  [
-    {
-      rule: '!has(self.killSwitches) || self.killSwitches.all(k, k.flag in self.flags && k.variant in self.flags[k.flag].variants)',
-      message: 'killSwitches: every flag must be a key of spec.flags and every variant one of that flag variants',
-      fieldPath: '.killSwitches',
-      holds: (spec) =>
-        (spec.killSwitches ?? []).every((k) => {
-          const flag = spec.flags[k.flag];
-          return flag !== undefined && Object.hasOwn(flag.variants, k.variant);
-        }),
-    },
-  ],
-);
+export const FeatureFlagSetSpecSchema = z
+  .object({
+    backendRef: z
+      .object({ name: dnsLabel('Name of the MobileBackend, in the same namespace.', 48) })
+      .describe('The MobileBackend whose api serves these flags.'),
+    flags: boundedMap(FlagSpecSchema, MAX_FLAGS_PER_SET, 'Flags by key, in flagd format.'),
+    $evaluators: boundedMap(
+      anyJson('A JsonLogic fragment.'),
+      MAX_EVALUATORS_PER_SET,
+      'Shared JsonLogic fragments that targeting rules reuse with {"$ref": "<name>"}.',
+    ).optional(),
+    metadata: jsonObject('Flag set metadata (string, number or boolean values), returned with evaluations.').optional(),
+    killSwitches: listMap(KillSwitchSchema, ['flag'], MAX_KILL_SWITCHES)
+      .optional()
+      .describe(
+        'Flags switched to a safe variant automatically when a rollout of the backend aborts or rolls back, and back when a new rollout succeeds. Each names a flag of spec.flags and one of its variants.',
+      ),
+  })
+  .superRefine((spec, ctx) => {
+    (spec.killSwitches ?? []).forEach((k, index) => {
+      const flag = spec.flags[k.flag];
+      if (flag === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `flag ${k.flag} is not in spec.flags`,
+          path: ['killSwitches', index, 'flag'],
+        });
+      } else if (!Object.hasOwn(flag.variants, k.variant)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `variant ${k.variant} is not a variant of flag ${k.flag}`,
+          path: ['killSwitches', index, 'variant'],
+        });
+      }
+    });
+  })
+  .describe('Desired state of a FeatureFlagSet.');
 
 export type FeatureFlagSetSpec = z.output<typeof FeatureFlagSetSpecSchema>;
 export type FeatureFlagSetSpecInput = z.input<typeof FeatureFlagSetSpecSchema>;

@@ -45,14 +45,14 @@ describe('FeatureFlagSet schema', () => {
       (s: FeatureFlagSetInput) => {
         s.spec.killSwitches = [{ flag: 'gone', variant: 'off' }];
       },
-      'spec.killSwitches',
+      'spec.killSwitches[0].flag',
     ],
     [
       'a kill switch to an unknown variant',
       (s: FeatureFlagSetInput) => {
         s.spec.killSwitches = [{ flag: 'new-checkout', variant: 'maybe' }];
       },
-      'spec.killSwitches',
+      'spec.killSwitches[0].variant',
     ],
     [
       'a bad state',
