@@ -67,6 +67,10 @@ describe('parseFlagConfiguration', () => {
     expect(refusal({ flags: { checkout: flag({ defaultVariant: 'maybe' }) } }).message).toMatch(/maybe/);
   });
 
+  it('revision: the first 16 hex digits of SHA-256 (same vector as the operator renderer test)', () => {
+    expect(flagConfigRevision('{"flags":{}}')).toBe('b0c7411faa13dd87');
+  });
+
   it('refuses text that is not JSON', () => {
     expect(() => parseFlagConfiguration('{flags')).toThrow(FlagConfigurationError);
   });
