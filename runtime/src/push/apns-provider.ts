@@ -33,6 +33,7 @@ export class ApnsProvider implements PushProvider {
   private signing: Promise<string> | undefined;
   /** Provider tokens signed so far (the acceptance test counts them). */
   tokensSigned = 0;
+  private readonly now: () => number;
 
   constructor(options: {
     teamId: string;
@@ -42,8 +43,11 @@ export class ApnsProvider implements PushProvider {
     endpoint?: string | undefined;
     privateKeyPem: string;
     tokenRefreshMinutes: number;
+    /** Milliseconds since the epoch (tests move it to check the provider-token policy). */
+    now?: () => number;
   }) {
     this.options = options;
+    this.now = options.now ?? Date.now;
     this.client = new Http2Client(new URL(options.endpoint ?? ORIGINS[options.environment]).origin);
   }
 
@@ -52,7 +56,7 @@ export class ApnsProvider implements PushProvider {
   }
 
   private async token(forceRenew = false): Promise<string> {
-    const now = Date.now();
+    const now = this.now();
     const current = this.providerToken;
     const age = current === undefined ? Infinity : now - current.issuedAt;
     if (
@@ -67,7 +71,7 @@ export class ApnsProvider implements PushProvider {
 
   private async sign(): Promise<string> {
     this.key ??= importPKCS8(this.options.privateKeyPem, 'ES256');
-    const issuedAt = Date.now();
+    const issuedAt = this.now();
     const value = await new SignJWT({})
       .setProtectedHeader({ alg: 'ES256', kid: this.options.keyId })
       .setIssuer(this.options.teamId)

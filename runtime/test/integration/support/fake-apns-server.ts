@@ -14,6 +14,8 @@ export interface FakeApns {
   /** Device tokens that exist; a well-formed unknown one is 410 Unregistered. */
   validTokens: Set<string>;
   delayMs: number;
+  /** The next `n` requests get 429 TooManyRequests (Apple's answer to too many pushes to one device). */
+  throttleNext(n: number): void;
   close(): Promise<void>;
 }
 
@@ -33,6 +35,7 @@ export async function startFakeApns(options: {
 }): Promise<FakeApns> {
   const publicKey = createPublicKey(options.publicKeyPem);
   const verified = new Map<string, number>();
+  let throttled = 0;
   const fake: FakeApns = {
     origin: '',
     providerTokens: new Set(),
@@ -41,6 +44,7 @@ export async function startFakeApns(options: {
     sessions: 0,
     validTokens: new Set(),
     delayMs: 0,
+    throttleNext: (n) => void (throttled = n),
     close: async () => undefined,
   };
   const reply = (stream: ServerHttp2Stream, status: number, reason?: string, extra: Record<string, unknown> = {}) => {
@@ -107,6 +111,10 @@ export async function startFakeApns(options: {
     const device = match[1] as string;
     if (!/^[0-9a-f]{64}$/i.test(device)) return reply(stream, 400, 'BadDeviceToken');
     if (fake.delayMs > 0) await new Promise((r) => setTimeout(r, fake.delayMs));
+    if (throttled > 0) {
+      throttled--;
+      return reply(stream, 429, 'TooManyRequests');
+    }
     if (!fake.validTokens.has(device)) return reply(stream, 410, 'Unregistered', { timestamp: Date.now() });
     fake.received.set(device, (fake.received.get(device) ?? 0) + 1);
     fake.lastRequest.set(device, { headers, payload });

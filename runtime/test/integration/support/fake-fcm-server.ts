@@ -19,8 +19,10 @@ export interface FakeFcm {
   sessions: number;
   /** Tokens this "project" knows; others are UNREGISTERED (well-formed) or INVALID_ARGUMENT (malformed). */
   validTokens: Set<string>;
-  /** The next `n` sends answer 503 UNAVAILABLE with Retry-After: 1. */
-  failNext(n: number): void;
+  /** The next `n` sends fail like FCM does under load: UNAVAILABLE (503), QUOTA_EXCEEDED (429) or INTERNAL (500). */
+  failNext(n: number, kind?: 'UNAVAILABLE' | 'QUOTA_EXCEEDED' | 'INTERNAL', retryAfterSeconds?: number): void;
+  /** Lifetime (`expires_in`) of the access tokens it issues. */
+  tokenLifetimeSeconds: number;
   /** Delay every send answer by this many ms. */
   delayMs: number;
   close(): Promise<void>;
@@ -63,6 +65,10 @@ export async function startFakeFcm(options: {
   const publicKey = createPublicKey(options.publicKeyPem);
   const accessTokens = new Map<string, number>();
   let failures = 0;
+  let failure: { kind: 'UNAVAILABLE' | 'QUOTA_EXCEEDED' | 'INTERNAL'; retryAfter: number } = {
+    kind: 'UNAVAILABLE',
+    retryAfter: 1,
+  };
   const fake = {
     origin: '',
     tokenUri: '',
@@ -72,8 +78,10 @@ export async function startFakeFcm(options: {
     sessions: 0,
     validTokens: new Set<string>(),
     delayMs: 0,
-    failNext(n: number) {
+    tokenLifetimeSeconds: 3599,
+    failNext(n: number, kind: 'UNAVAILABLE' | 'QUOTA_EXCEEDED' | 'INTERNAL' = 'UNAVAILABLE', retryAfterSeconds = 1) {
       failures = n;
+      failure = { kind, retryAfter: retryAfterSeconds };
     },
     close: (): Promise<void> => Promise.resolve(),
   } satisfies FakeFcm;
@@ -103,9 +111,11 @@ export async function startFakeFcm(options: {
     }
     fake.tokenRequests++;
     const accessToken = `ya29.${randomBytes(24).toString('base64url')}`;
-    accessTokens.set(accessToken, Date.now() + 3600_000);
+    accessTokens.set(accessToken, Date.now() + (fake.tokenLifetimeSeconds + 1) * 1000);
     stream.respond({ ':status': 200, 'content-type': 'application/json; charset=utf-8' });
-    stream.end(JSON.stringify({ access_token: accessToken, expires_in: 3599, token_type: 'Bearer' }));
+    stream.end(
+      JSON.stringify({ access_token: accessToken, expires_in: fake.tokenLifetimeSeconds, token_type: 'Bearer' }),
+    );
   }
 
   async function send(stream: ServerHttp2Stream, headers: IncomingHttpHeaders) {
@@ -138,14 +148,24 @@ export async function startFakeFcm(options: {
     if (fake.delayMs > 0) await new Promise((r) => setTimeout(r, fake.delayMs));
     if (failures > 0) {
       failures--;
-      stream.respond({ ':status': 503, 'content-type': 'application/json; charset=UTF-8', 'retry-after': '1' });
+      const status = { UNAVAILABLE: 503, QUOTA_EXCEEDED: 429, INTERNAL: 500 }[failure.kind];
+      const message = {
+        UNAVAILABLE: 'The service is currently unavailable.',
+        QUOTA_EXCEEDED: "Quota exceeded for quota metric 'Send requests'.",
+        INTERNAL: 'Internal error encountered.',
+      }[failure.kind];
+      stream.respond({
+        ':status': status,
+        'content-type': 'application/json; charset=UTF-8',
+        'retry-after': String(failure.retryAfter),
+      });
       return stream.end(
         JSON.stringify({
           error: {
-            code: 503,
-            message: 'The service is currently unavailable.',
-            status: 'UNAVAILABLE',
-            details: [{ '@type': 'type.googleapis.com/google.firebase.fcm.v1.FcmError', errorCode: 'UNAVAILABLE' }],
+            code: status,
+            message,
+            status: failure.kind === 'QUOTA_EXCEEDED' ? 'RESOURCE_EXHAUSTED' : failure.kind,
+            details: [{ '@type': 'type.googleapis.com/google.firebase.fcm.v1.FcmError', errorCode: failure.kind }],
           },
         }),
       );
