@@ -129,8 +129,14 @@ describe('auth mail through the workers component and SMTP', () => {
       if (body.deadLetters.some((d) => d.data.to === email)) break;
       await new Promise((r) => setTimeout(r, 200));
     }
-    const dead = body.deadLetters.find((d) => d.data.to === email);
+    const dead = body.deadLetters.find((d) => d.data.to === email) as { id: string; error: unknown } | undefined;
     expect(JSON.stringify(dead?.error)).toContain('550');
+    // Redrive by API: the job runs again (and, still refused, comes back to the dead letters).
+    const redrive = await fetch(`${workers.url}/v1/jobs/queues/email-send/dead-letters/redrive?id=${dead!.id}`, {
+      method: 'POST',
+      headers: { 'x-api-key': API_KEY },
+    });
+    expect(await redrive.json()).toEqual({ redriven: 1 });
 
     const anonymous = await fetch(`${workers.url}/v1/jobs/queues/email-send/dead-letters`);
     expect(anonymous.status).toBe(401);
