@@ -36,7 +36,16 @@ describe('MobileEnvironment on a new cluster', () => {
       { ...process.env, KUBECONFIG: kubeconfig, PATH: `${path}:${process.env.PATH}` },
       REPOSITORY_ROOT,
     );
-    await kubectl(['apply', '--server-side', '--field-manager=mobileplane-operator', '-f', 'charts/mobileplane/crds/']);
+    // Only the two kinds this test uses: the quota counts MobileBackends, the operator reconciles both.
+    await kubectl([
+      'apply',
+      '--server-side',
+      '--field-manager=mobileplane-operator',
+      '-f',
+      'charts/mobileplane/crds/mobileplane.io_mobilebackends.yaml',
+      '-f',
+      'charts/mobileplane/crds/mobileplane.io_mobileenvironments.yaml',
+    ]);
     await kubectl([
       'wait',
       '--for=condition=Established',
@@ -78,7 +87,7 @@ describe('MobileEnvironment on a new cluster', () => {
     expect((await kubectl(['get', 'mb', '-n', 'fresh-dev', '-o', 'name'])).trim()).toBe(
       'mobilebackend.mobileplane.io/first',
     );
-  }, 300_000);
+  }, 600_000);
 });
 
 async function conditionsOf(kubectl: (args: string[]) => Promise<string>) {
