@@ -57,6 +57,14 @@ describe('delivery probe against a stub api pod', () => {
     expect(deliveryCondition('bbbbbbbbbbbbbbbb', after)).toMatchObject({ status: 'True' });
   });
 
+  it("uses the pod's own http port when it names one", async () => {
+    const observed = await probeServedRevisions([{ name: 'api-1', ip: '127.0.0.1', ready: true, port }], {
+      port: 1,
+      timeoutMs: 2000,
+    });
+    expect(observed[0]?.revision).toMatch(/^[ab]{16}$/);
+  });
+
   it('reports an unreachable pod by name', async () => {
     const observed = await probeServedRevisions([{ name: 'api-9', ip: '127.0.0.1', ready: true }], {
       port: 1,

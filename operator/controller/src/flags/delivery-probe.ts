@@ -10,6 +10,8 @@ export interface ApiPod {
   name: string;
   ip: string | undefined;
   ready: boolean;
+  /** The container's `http` port, when the pod names one; otherwise the probe's default port. */
+  port?: number | undefined;
 }
 
 /** What one pod serves: a revision, or why it could not be read. */
@@ -37,7 +39,7 @@ export async function probeServedRevisions(
     ready.map(async (pod): Promise<PodRevision> => {
       const host = pod.ip?.includes(':') ? `[${pod.ip}]` : pod.ip;
       try {
-        const res = await get(`http://${host}:${options.port}/metrics`, {
+        const res = await get(`http://${host}:${pod.port ?? options.port}/metrics`, {
           signal: AbortSignal.timeout(options.timeoutMs),
         });
         if (!res.ok) return { pod: pod.name, revision: undefined, error: `HTTP ${res.status}` };

@@ -34,10 +34,13 @@ export function podRevisionReader(
     const { items } = await client.list(resourceKind('Pod'), { namespace, labelSelector: selector });
     const pods: ApiPod[] = items.map((pod) => {
       const status = pod.status as { podIP?: string; conditions?: { type: string; status: string }[] } | undefined;
+      const containers = (pod.spec as { containers?: { ports?: { name?: string; containerPort?: number }[] }[] })
+        ?.containers;
       return {
         name: pod.metadata.name ?? '',
         ip: status?.podIP,
         ready: status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true,
+        port: containers?.flatMap((c) => c.ports ?? []).find((p) => p.name === 'http')?.containerPort,
       };
     });
     return probeServedRevisions(pods, options);

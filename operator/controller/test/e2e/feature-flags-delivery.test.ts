@@ -9,6 +9,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   REPOSITORY_ROOT,
   backendManifest,
+  conditions,
   installCrds,
   kubectl,
   startOperator,
@@ -153,6 +154,50 @@ describe('a FeatureFlagSet edit reaches a client', () => {
     const etag = first.res.headers.get('etag') ?? '';
     expect((await bulk(etag)).status).toBe(304);
 
+    // Delivered: a stand-in api pod (no kubelet here: bound to a node that does not exist, its status written by
+    // this test) whose address is the runtime above; the operator reads the revision from its /metrics.
+    await kubectl(
+      ['apply', '-n', ns.name, '-f', '-'],
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          name: 'rides-api-standin',
+          labels: {
+            'app.kubernetes.io/name': 'mobileplane-runtime',
+            'app.kubernetes.io/instance': 'rides',
+            'app.kubernetes.io/component': 'api',
+          },
+        },
+        spec: {
+          nodeName: 'no-such-node',
+          containers: [
+            { name: 'api', image: 'mobileplane/runtime:test', ports: [{ name: 'http', containerPort: port }] },
+          ],
+        },
+      }),
+    );
+    await kubectl([
+      'patch',
+      'pod',
+      'rides-api-standin',
+      '-n',
+      ns.name,
+      '--subresource=status',
+      '--type=merge',
+      '-p',
+      JSON.stringify({
+        status: { podIP: '127.0.0.1', podIPs: [{ ip: '127.0.0.1' }], conditions: [{ type: 'Ready', status: 'True' }] },
+      }),
+    ]);
+    const delivered = await waitFor('Delivered=True', async () =>
+      (await conditions(ns.name, 'checkout', 'featureflagset')).find(
+        (c) => c.type === 'Delivered' && c.status === 'True',
+      ),
+    );
+    expect(delivered.reason).toBe('FlagsDelivered');
+    expect(delivered.message).toContain(first.res.headers.get('x-flags-revision') ?? 'no revision header');
+
     // Open the change stream, then edit the CR.
     const stream = await fetch(`${url}/ofrep/v1/events`);
     const reader = stream.body!.getReader();
@@ -176,6 +221,12 @@ describe('a FeatureFlagSet edit reaches a client', () => {
     ).toBe(false);
     // The operator's reconcile, this test's 250 ms projection and the runtime's directory watch: seconds, not minutes.
     expect(announcedAfter).toBeLessThan(10_000);
+    const served = after.headers.get('x-flags-revision') ?? '';
+    await waitFor('Delivered=True for the new revision', async () =>
+      (await conditions(ns.name, 'checkout', 'featureflagset')).find(
+        (c) => c.type === 'Delivered' && c.status === 'True' && c.message.includes(served),
+      ),
+    );
 
     // Kill switch: the backend's rollout aborts; the client's next evaluation gets the safe variant.
     const valueOf = async (key: string) =>
@@ -201,5 +252,7 @@ describe('a FeatureFlagSet edit reaches a client', () => {
       },
       20_000,
     );
+    // No kubelet will ever confirm the stand-in's deletion: remove it at once so the namespace can go.
+    await kubectl(['delete', 'pod', 'rides-api-standin', '-n', ns.name, '--grace-period=0', '--force']);
   });
 });
