@@ -12,6 +12,7 @@ import { S3StorageDriver } from './s3-storage-driver.ts';
 import type { StorageDriver } from './storage-driver.ts';
 import { STORAGE_MIGRATIONS } from './storage-migrations.ts';
 import { storageRouter } from './storage-router.ts';
+import { createPendingSweepTask } from './pending-sweep-task.ts';
 import { THUMBNAIL_TASK, createThumbnailTask } from './thumbnail-task.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -73,6 +74,7 @@ export function createStorageComponent(
     pollingIntervalSeconds: config.workers.pollingIntervalSeconds,
   });
   queue.register(createThumbnailTask(database, driver));
+  queue.register(createPendingSweepTask(database, driver, settings.urlTtlSeconds));
   let started: Promise<void> | undefined;
   const start = (): Promise<void> => {
     started ??= (async () => {

@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runtimeConfigSchema } from '../../src/platform/config-schema.ts';
+import { createPendingSweepTask } from '../../src/storage/pending-sweep-task.ts';
 import type { StorageComponent } from '../../src/storage/storage-component.ts';
 import { startRuntime } from '../../src/runtime-server.ts';
 import type { RunningRuntime } from '../../src/runtime-server.ts';
@@ -195,6 +196,29 @@ for (const driver of DRIVERS)
         expect((await api('DELETE', `/v1/storage/objects/${id}`, bob)).status).toBe(404);
         expect((await api('GET', `/v1/storage/objects/${id}`, {})).status).toBe(401);
         expect((await api('DELETE', `/v1/storage/objects/${id}`, auth)).status).toBe(204);
+      });
+
+      it('sweeps uploads that were never completed once their URL is long expired', async () => {
+        const { id } = await upload('ann', 'image/png', PNG);
+        const fresh = await upload('ann', 'image/png', PNG);
+        await storage.database.query(
+          `UPDATE mp_storage_objects SET created_at = now() - interval '3 hours' WHERE id = $1`,
+          [id],
+        );
+        const sweep = createPendingSweepTask(storage.database, (storage.component as StorageComponent).driver, 900);
+        await sweep.handle({
+          id: 'manual',
+          task: sweep.name,
+          data: { batch: 100 },
+          attempt: 1,
+          signal: new AbortController().signal,
+        });
+        const { rows } = await storage.database.query<{ id: string }>(
+          'SELECT id::text AS id FROM mp_storage_objects WHERE id = ANY($1::uuid[])',
+          [[id, fresh.id]],
+        );
+        expect(rows.map((r) => r.id)).toEqual([fresh.id]);
+        expect(await (storage.component as StorageComponent).driver.head(`objects/${id}`)).toBeUndefined();
       });
 
       async function storageHead(id: string) {
