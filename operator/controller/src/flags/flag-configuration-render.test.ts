@@ -92,7 +92,8 @@ describe('examples/featureflagset-rides.yaml', () => {
     const { readFileSync } = await import('node:fs');
     const { parse } = await import('yaml');
     const text = readFileSync(new URL('../../../../examples/featureflagset-rides.yaml', import.meta.url), 'utf8');
-    const resource = parseFeatureFlagSet(parse(text));
+    // YAML 1.1, as kubectl reads it: a bare on/off key would be a boolean there (and was, in a first version).
+    const resource = parseFeatureFlagSet(parse(text, { version: '1.1' }));
     const { spec: s } = resource;
     expect(flagdProblem({ flags: s.flags, $evaluators: s.$evaluators, metadata: s.metadata } as never)).toBeUndefined();
     const rendered = renderFlagConfiguration([input('rides-app', s, 'RolloutAborted')]);

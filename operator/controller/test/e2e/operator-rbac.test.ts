@@ -21,7 +21,18 @@ const ns = useTestNamespace('rbac');
 let operator: OperatorProcess | undefined;
 const clusterScoped: string[] = [];
 
-beforeAll(installCrds);
+beforeAll(async () => {
+  await installCrds();
+  await kubectl([
+    'apply',
+    '--server-side',
+    '--force-conflicts',
+    '--field-manager=mobileplane-operator',
+    '-f',
+    'charts/mobileplane/crds/mobileplane.io_featureflagsets.yaml',
+  ]);
+  await kubectl(['wait', '--for=condition=Established', '--timeout=60s', 'crd/featureflagsets.mobileplane.io']);
+});
 afterEach(async () => {
   await operator?.stop();
   operator = undefined;
@@ -86,7 +97,7 @@ describe('the RBAC manifest', () => {
     const label = `mobileplane.io/test-run=${ns.name}`;
     operator = await startOperator({
       kubeconfig,
-      controllers: 'backend,environment',
+      controllers: 'backend,environment,flags',
       'watch-namespace': ns.name,
       'environment-selector': label,
       'leader-elect': true,
@@ -95,6 +106,9 @@ describe('the RBAC manifest', () => {
 
     await kubectl(['apply', '-n', ns.name, '-f', 'examples/mobilebackend-ride-hailing.yaml']);
     await kubectl(['wait', '-n', ns.name, '--for=condition=Ready', 'mb/rides', '--timeout=90s']);
+    // The flags controller: list/watch FeatureFlagSets, its ConfigMap, pods for Delivered, status and Events.
+    await kubectl(['apply', '-n', ns.name, '-f', 'examples/featureflagset-rides.yaml']);
+    await kubectl(['wait', '-n', ns.name, '--for=condition=Accepted', 'ffs/rides-app', '--timeout=60s']);
     await kubectl([
       'patch',
       'mb',
