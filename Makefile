@@ -41,6 +41,12 @@ native-toolchain: ## Install the C++ toolchain native addons build with (node-gy
 	@command -v g++ >/dev/null && command -v make >/dev/null && command -v python3 >/dev/null || { \
 	   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq build-essential python3 >/dev/null; }
 
+# Targets that need PostgreSQL or Redis outside the test runs (demo pieces) start their recipe with $(services_env):
+# MOBILEPLANE_TEST_POSTGRES_URL and MOBILEPLANE_TEST_REDIS_URL then name ones that answer (private ones keep running
+# until make services-down), so nothing assumes a server on 127.0.0.1:5432 or :6379.
+define services_env
+eval "$$(bash dev/services/services.sh env)"
+endef
 .PHONY: services services-down
 services: install ## Print exports for PostgreSQL and Redis (the machine's if they answer, else private ones): eval "$$(make -s services)"
 	@bash dev/services/services.sh env
