@@ -19,6 +19,8 @@ export interface FlagConfiguration {
   readonly core: FlagdCore;
   /** Flag keys whose targeting reads the targeting key (fractional without an explicit seed, `var targetingKey`). */
   readonly needsTargetingKey: ReadonlySet<string>;
+  /** True when a rule reads `$flagd.timestamp`: answers then change with time, not only with the configuration. */
+  readonly readsTimestamp: boolean;
 }
 
 /**
@@ -132,5 +134,10 @@ export function parseFlagConfiguration(text: string): FlagConfiguration {
     }
     if (readsTargetingKey(resolvedTargeting(document, key))) needsTargetingKey.add(key);
   }
-  return { revision: flagConfigRevision(text), core, needsTargetingKey };
+  return {
+    revision: flagConfigRevision(text),
+    core,
+    needsTargetingKey,
+    readsTimestamp: text.includes('$flagd.timestamp'),
+  };
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluationContext, canonicalContext, InvalidContextError } from './evaluation-context.ts';
 import { parseFlagConfiguration } from './flag-configuration.ts';
 import { evaluateAll, evaluateFlag } from './flag-evaluator.ts';
+import { bulkEtag } from './ofrep-router.ts';
 
 const configuration = parseFlagConfiguration(
   JSON.stringify({
@@ -105,5 +106,30 @@ describe('evaluationContext', () => {
   it('canonical text ignores key order but not values', () => {
     expect(canonicalContext({ a: 1, b: { d: 1, c: 2 } })).toBe(canonicalContext({ b: { c: 2, d: 1 }, a: 1 }));
     expect(canonicalContext({ appVersion: '1.0.0' })).not.toBe(canonicalContext({ appVersion: '1.0.1' }));
+  });
+});
+
+describe('bulkEtag', () => {
+  it('covers the revision and the context, and the second when a rule reads $flagd.timestamp', () => {
+    const a = bulkEtag('r1', canonicalContext({ appVersion: '1.0.0' }));
+    expect(bulkEtag('r1', canonicalContext({ appVersion: '1.0.0' }))).toBe(a);
+    expect(bulkEtag('r2', canonicalContext({ appVersion: '1.0.0' }))).not.toBe(a);
+    expect(bulkEtag('r1', canonicalContext({ appVersion: '1.0.1' }))).not.toBe(a);
+    expect(bulkEtag('r1', '{}', 5_000)).toBe(bulkEtag('r1', '{}', 5_999));
+    expect(bulkEtag('r1', '{}', 5_000)).not.toBe(bulkEtag('r1', '{}', 6_000));
+    const timed = parseFlagConfiguration(
+      JSON.stringify({
+        flags: {
+          sale: {
+            state: 'ENABLED',
+            variants: { on: true, off: false },
+            defaultVariant: 'off',
+            targeting: { if: [{ '>': [{ var: '$flagd.timestamp' }, 1_900_000_000] }, 'on', 'off'] },
+          },
+        },
+      }),
+    );
+    expect(timed.readsTimestamp).toBe(true);
+    expect(configuration.readsTimestamp).toBe(false);
   });
 });

@@ -37,8 +37,10 @@ function sendError(res: Response, status: 400 | 404, errorCode: string, errorDet
  * client whose context changed (another app version, a different signed-in user) never gets a 304 for the
  * answer computed for its old context, and every client refetches after a configuration change.
  */
-export function bulkEtag(revision: string, contextText: string): string {
-  return `"${revision}.${createHash('sha256').update(contextText).digest('hex').slice(0, 20)}"`;
+export function bulkEtag(revision: string, contextText: string, now?: number): string {
+  const hash = createHash('sha256').update(contextText).digest('hex').slice(0, 20);
+  // A rule on $flagd.timestamp (seconds) can change its answer any second: the tag changes with it.
+  return now === undefined ? `"${revision}.${hash}"` : `"${revision}.${hash}.${Math.floor(now / 1000)}"`;
 }
 
 /** The verified caller must be an app (API key) or a signed-in user (access token); OFREP answers 401 otherwise. */
@@ -118,7 +120,11 @@ export function mountOfrepRoutes(app: Express, options: OfrepRouterOptions): voi
     `${OFREP_BASE}/evaluate/flags`,
     withContext(options, (req, res, context) => {
       const configuration = options.configuration();
-      const etag = bulkEtag(configuration.revision, canonicalContext(context));
+      const etag = bulkEtag(
+        configuration.revision,
+        canonicalContext(context),
+        configuration.readsTimestamp ? Date.now() : undefined,
+      );
       res.setHeader(REVISION_HEADER, configuration.revision);
       res.setHeader('cache-control', 'private, no-cache');
       res.setHeader('etag', etag);
