@@ -82,13 +82,13 @@ typecheck: install ## TypeScript, all packages
 	yarn typecheck
 test-unit: install ## Unit tests (no services)
 	yarn vitest run --project unit
-test-portal: install chromium ## Backstage plugin tests (backstage-cli, Jest)
+test-portal: install ## Backstage plugin tests (backstage-cli, Jest)
 	CI=true yarn workspaces foreach --all --include '@mobileplane/backstage-*' run test
 test-integration: install testservers ## Integration tests on PostgreSQL and Redis: the machine's if they answer, else private ones (dev/services)
 	bash dev/services/services.sh run -- yarn vitest run --project integration
 test-services: install ## Fresh-machine check: with PostgreSQL and Redis pointed at a dead port, suites pass on private ones
 	bash dev/services/check-private-services.sh
-test-e2e: install cluster-binaries ## End-to-end tests on the local control plane
+test-e2e: install cluster-binaries chromium ## End-to-end tests on the local control plane
 	yarn vitest run --project e2e
 test: lint typecheck test-unit test-portal test-integration test-services test-e2e ## Everything CI runs: lint, typecheck, unit, portal, integration and e2e tests
 format: install ## Rewrite files with Prettier
