@@ -15,6 +15,7 @@ export class EventRecorder {
   readonly #client: KubeClient;
   readonly #instance: string;
   readonly #logger: Logger;
+  readonly #pending = new Set<Promise<void>>();
 
   constructor(client: KubeClient, instance: string, logger: Logger) {
     this.#client = client;
@@ -22,7 +23,18 @@ export class EventRecorder {
     this.#logger = logger;
   }
 
-  async record(object: KubeObject, type: 'Normal' | 'Warning', reason: Reason, message: string): Promise<void> {
+  /** Records an Event in the background (best effort: a failure is logged); `flush` waits for all of them. */
+  record(object: KubeObject, type: 'Normal' | 'Warning', reason: Reason, message: string): void {
+    const sending = this.#send(object, type, reason, message).finally(() => this.#pending.delete(sending));
+    this.#pending.add(sending);
+  }
+
+  /** Resolves once every Event recorded so far has been sent (or failed): before the leader Lease is released. */
+  async flush(): Promise<void> {
+    await Promise.allSettled([...this.#pending]);
+  }
+
+  async #send(object: KubeObject, type: 'Normal' | 'Warning', reason: Reason, message: string): Promise<void> {
     const now = metaTime();
     const namespace = object.metadata.namespace ?? CLUSTER_EVENTS_NAMESPACE;
     try {

@@ -42,7 +42,8 @@ export async function writeStatus(options: {
   options.informer.observeWrite(stored, object.metadata.resourceVersion);
   for (const { condition, previous } of transitions(current.conditions, conditions)) {
     const event = eventFor(condition, previous);
-    if (event !== undefined) await options.events.record(stored, event.type, condition.reason as Reason, event.message);
+    // Events are best effort and asynchronous (client-go's broadcaster): a reconcile never waits for one.
+    if (event !== undefined) options.events.record(stored, event.type, condition.reason as Reason, event.message);
   }
   return true;
 }

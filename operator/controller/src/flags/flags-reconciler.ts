@@ -180,11 +180,11 @@ export class FlagsReconciler implements Reconciler {
       const previous = before.find((c) => c.type === condition.type);
       if (previous?.status === condition.status && previous.reason === condition.reason) continue;
       if (condition.type === 'Accepted' && condition.status === 'False') {
-        await this.#o.events.record(set, 'Warning', condition.reason, condition.message);
+        this.#o.events.record(set, 'Warning', condition.reason, condition.message);
       } else if (condition.type === 'KillSwitchEngaged' && condition.status === 'True') {
-        await this.#o.events.record(set, 'Warning', condition.reason, condition.message);
+        this.#o.events.record(set, 'Warning', condition.reason, condition.message);
       } else if (condition.type === 'KillSwitchEngaged' && previous?.status === 'True') {
-        await this.#o.events.record(set, 'Normal', 'KillSwitchReleased', 'kill switches off: a new rollout succeeded');
+        this.#o.events.record(set, 'Normal', 'KillSwitchReleased', 'kill switches off: a new rollout succeeded');
       }
     }
   }

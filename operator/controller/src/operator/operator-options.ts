@@ -61,7 +61,13 @@ export const OperatorOptionsSchema = z.object({
   'renew-deadline': duration.prefault('10s'),
   'retry-period': duration.prefault('2s'),
   'resync-period': duration.prefault('10m').describe('Every primary object is reconciled again this often.'),
-  'max-concurrent-reconciles': z.coerce.number().int().min(1).max(64).default(4),
+  'max-concurrent-reconciles': z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(16)
+    .describe('Workers per controller; their writes share --max-concurrent-writes.'),
   'max-concurrent-writes': z.coerce
     .number()
     .int()

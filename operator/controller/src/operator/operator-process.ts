@@ -156,6 +156,7 @@ export async function runOperator(options: OperatorOptions, logger: Logger): Pro
     logger.error('reconciles still running after the drain timeout: exiting without releasing the lease');
     return 1;
   }
+  await events.flush(); // Events are writes too: none may still be in flight once a standby can lead
   leaseHeld.abort();
   await holding;
   await elector?.release();
