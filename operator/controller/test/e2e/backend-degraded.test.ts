@@ -43,16 +43,20 @@ describe('a MobileBackend whose database Secret is missing', () => {
       status: 'False',
       reason: 'SecretNotFound',
     });
-    const warning = await kubectl([
-      'get',
-      'events',
-      '-n',
-      ns.name,
-      '--field-selector',
-      'involvedObject.name=orders,type=Warning',
-      '-o',
-      'jsonpath={.items[*].reason}',
-    ]);
+    // Events are sent in the background, right after the status.
+    const warning = await waitFor('the Warning Event', async () => {
+      const reasons = await kubectl([
+        'get',
+        'events',
+        '-n',
+        ns.name,
+        '--field-selector',
+        'involvedObject.name=orders,type=Warning',
+        '-o',
+        'jsonpath={.items[*].reason}',
+      ]);
+      return reasons.includes('SecretNotFound') ? reasons : undefined;
+    });
     expect(warning).toContain('SecretNotFound');
 
     // Backoff: 0.5 s doubling to an 8 s ceiling gives at most 5 attempts in 12 s, even with a 2 s resync.

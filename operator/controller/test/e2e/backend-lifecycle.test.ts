@@ -77,17 +77,22 @@ describe('MobileBackend lifecycle', () => {
     );
     const ready = (await conditions(ns.name, 'rides')).find((c) => c.type === 'Ready');
     expect(ready).toMatchObject({ status: 'True', reason: 'Reconciled' });
-    const events = await kubectl([
-      'get',
-      'events',
-      '-n',
-      ns.name,
-      '--field-selector',
-      'involvedObject.kind=MobileBackend,reason=Reconciled',
-      '-o',
-      'name',
-    ]);
-    expect(events.trim().split('\n').length).toBeGreaterThanOrEqual(2);
+    // Events are sent in the background, right after the status.
+    const events = await waitFor('a Reconciled Event per backend', async () => {
+      const names = await kubectl([
+        'get',
+        'events',
+        '-n',
+        ns.name,
+        '--field-selector',
+        'involvedObject.kind=MobileBackend,reason=Reconciled',
+        '-o',
+        'name',
+      ]);
+      const list = names.trim().split('\n').filter(Boolean);
+      return list.length >= 2 ? list : undefined;
+    });
+    expect(events.length).toBeGreaterThanOrEqual(2);
   });
 
   it('reflects spec changes: replicas follow, a disabled component loses all its objects', async () => {
