@@ -64,16 +64,17 @@ describe.each(BACKENDS)('streams end with their token on $name', (backend) => {
   });
 
   it('an SSE stream and a WebSocket close when the token that opened them expires', async () => {
-    const token = await issuer.mint('erin', { expiresIn: 2 });
+    // Long enough to open both streams on a loaded machine, short enough to wait for.
+    const token = await issuer.mint('erin', { expiresIn: 5 });
     const wsUrl = `${suite.url.replace('http', 'ws')}/v1/collections/todos/socket?access_token=${token}`;
     const [sse, ws] = await Promise.all([
       fetch(`${suite.url}/v1/collections/todos/events`, { headers: { authorization: `Bearer ${token}` } }),
       openSocket(wsUrl),
     ]);
     expect(sse.status).toBe(200);
-    const [sseEnd, wsEnd] = await Promise.all([readUntilEnd(sse, 8000), socketClose(ws, 8000)]);
+    const [sseEnd, wsEnd] = await Promise.all([readUntilEnd(sse, 12_000), socketClose(ws, 12_000)]);
     expect(sseEnd.reason).toBe('token-expired');
-    expect(sseEnd.ms).toBeLessThan(4000);
+    expect(sseEnd.ms).toBeLessThan(7000);
     expect(wsEnd).toEqual({ code: 4001, reason: 'token-expired' });
     // The expired token opens nothing new.
     const again = await fetch(`${suite.url}/v1/collections/todos/events`, {
@@ -150,7 +151,7 @@ describe('revoked sessions reach the api within seconds (PostgreSQL)', () => {
 
     const [sseEnd, wsEnd] = await Promise.all([readUntilEnd(sse, 5000), socketClose(ws, 5000)]);
     expect(sseEnd.reason).toBe('session-revoked');
-    expect(Date.now() - signedOutAt).toBeLessThan(3000);
+    expect(Date.now() - signedOutAt).toBeLessThan(5000);
     expect(wsEnd).toEqual({ code: 4002, reason: 'session-revoked' });
     const refused = await list(token);
     expect(refused.status).toBe(401);
