@@ -176,6 +176,8 @@ demo-operator: cluster-up crds-install ## Run the operator in the background, ap
 	 kubectl wait --for=condition=Ready menv --all --timeout=120s; \
 	 kubectl apply -n rides-dev -f examples/mobilebackend-mvp.yaml; \
 	 kubectl apply -n rides-prod -f examples/mobilebackend-ride-hailing.yaml; \
+	 kubectl apply -n rides-prod -f examples/featureflagset-rides.yaml; \
+	 kubectl wait -n rides-prod --for=condition=Accepted ffs/rides-app --timeout=60s; kubectl get ffs -A; echo; \
 	 kubectl wait -A --for=condition=Ready mb --all --timeout=180s; echo; kubectl get mb -A; echo; kubectl get menv
 demo-operator-stop: ## Stop the operator demo-operator started (graceful: releases work, exits)
 	@if [ -f $(OPERATOR_STATE)/pid ]; then kill -TERM "$$(cat $(OPERATOR_STATE)/pid)" 2>/dev/null || true; rm -f $(OPERATOR_STATE)/pid; fi
