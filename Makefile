@@ -182,5 +182,5 @@ demo-operator: cluster-up crds-install ## Run the operator in the background, ap
 demo-operator-stop: ## Stop the operator demo-operator started (graceful: releases work, exits)
 	@if [ -f $(OPERATOR_STATE)/pid ]; then kill -TERM "$$(cat $(OPERATOR_STATE)/pid)" 2>/dev/null || true; rm -f $(OPERATOR_STATE)/pid; fi
 .PHONY: bench-operator
-bench-operator: cluster-up ## Benchmark the operator: 500 MobileBackends at once vs kubectl apply (writes docs/benchmarks.md)
+bench-operator: cluster-up ## Benchmark the operator's scale curve: 100, 500, 2,000 MobileBackends vs kubectl apply (BENCH_SIZES=100,500 for fewer; writes docs/benchmarks.md)
 	node operator/controller/test/bench/bench-operator.ts
