@@ -14,6 +14,11 @@ have_all() {
   [ -x "$ETCD_BIN_DIR/etcd" ] && [ -x "$KWOK_BIN_DIR/kwok" ] && [ -d "$KWOK_DIR/stages" ]
 }
 if have_all; then exit 0; fi
+# One build at a time per cache: a second caller (another cluster, a test run) waits, then finds the binaries.
+mkdir -p "$CACHE_ROOT"
+exec 9>"$CACHE_ROOT/.build-binaries.lock"
+flock 9
+if have_all; then exit 0; fi
 
 command -v go >/dev/null || die_with_log go "" "Go is required to build the control plane (install golang)"
 
@@ -66,8 +71,8 @@ build_kubernetes() {
     [ -x "$KUBE_BIN_DIR/$c" ] && continue
     log "compiling $c"
     # Each binary lands under its final name only once complete, so an interrupted build resumes.
-    run_step "$c" "$logfile" sh -c "cd '$dir' && CGO_ENABLED=0 go build -trimpath -tags=selinux,notest -ldflags '$(ldflags_for_kube)' -o '$KUBE_BIN_DIR/$c.partial' k8s.io/kubernetes/cmd/$c"
-    mv "$KUBE_BIN_DIR/$c.partial" "$KUBE_BIN_DIR/$c"
+    run_step "$c" "$logfile" sh -c "cd '$dir' && CGO_ENABLED=0 go build -trimpath -tags=selinux,notest -ldflags '$(ldflags_for_kube)' -o '$KUBE_BIN_DIR/$c.partial.$$' k8s.io/kubernetes/cmd/$c"
+    mv "$KUBE_BIN_DIR/$c.partial.$$" "$KUBE_BIN_DIR/$c"
   done
 }
 

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# The local Kubernetes control plane: etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok
-# (fake nodes that run no containers but go Ready), all on 127.0.0.1 with free ports and generated
-# certificates. Usage: cluster.sh up | down | status | env
+# The local Kubernetes cluster: etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok (fake
+# nodes that run no containers but go Ready, tainted for scale tests), all on free ports with generated
+# certificates, and one real worker node (dev/node/node.sh: containerd, CNI bridge, kubelet, kube-proxy, CoreDNS)
+# where ordinary pods really run. MOBILEPLANE_WORKER_NODE=0 leaves the real node out (kwok only, everything on
+# 127.0.0.1). Usage: cluster.sh up | down | status | env
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/../node/node-common.sh"
 
 NODE_COUNT="${MOBILEPLANE_CLUSTER_NODES:-3}"
 HEALTH_TIMEOUT="${MOBILEPLANE_CLUSTER_TIMEOUT:-90}"
@@ -10,6 +13,9 @@ COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
 PKI="$STATE_DIR/pki"
 LOGS="$STATE_DIR/logs"
 PIDS="$STATE_DIR/pids"
+# Taint on the kwok nodes: only workloads that tolerate it (benchmarks, scale tests) land there.
+KWOK_TAINT_KEY="kwok.x-k8s.io/node"
+. "$(dirname "${BASH_SOURCE[0]}")/../node/node.sh"
 
 pid_of() { cat "$PIDS/$1.pid" 2>/dev/null || true; }
 # Alive only if the recorded PID still runs that component's binary: after a reboot or a killed session the PID
@@ -38,8 +44,10 @@ gen_pki() {
   openssl_() { openssl "$@" >>"$LOGS/pki.log" 2>&1 || die_with_log pki "$LOGS/pki.log" "openssl $1 failed"; }
   openssl_ req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.crt \
     -days 30 -subj "/CN=mobileplane-local-ca"
+  local node_san=""
+  [ "$WORKER_NODE_ENABLED" = 1 ] && node_san="IP:$(node_ip),"
   cat >apiserver-san.cnf <<EXT
-subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local
+subjectAltName=${node_san}IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local
 extendedKeyUsage=serverAuth
 EXT
   issue() { # issue NAME SUBJECT EXTFILE|-
@@ -52,6 +60,7 @@ EXT
   issue controller-manager "/CN=system:kube-controller-manager" -
   issue scheduler "/CN=system:kube-scheduler" -
   issue kwok "/O=system:masters/CN=kwok" -
+  [ "$WORKER_NODE_ENABLED" = 1 ] && node_gen_pki
   openssl_ genrsa -out sa.key 2048
   openssl_ rsa -in sa.key -pubout -out sa.pub
   chmod 600 ./*.key
@@ -104,6 +113,9 @@ insecure_ok() { curl -fsSk --max-time 2 "$1"; }
 is_running() {
   [ -f "$STATE_DIR/env" ] || return 1
   for c in "${COMPONENTS[@]}"; do alive "$c" || return 1; done
+  if [ "$WORKER_NODE_ENABLED" = 1 ]; then
+    for c in "${NODE_COMPONENTS[@]}"; do alive "$c" || return 1; done
+  fi
   # shellcheck disable=SC1091
   . "$STATE_DIR/env"
   https_ok "https://127.0.0.1:$APISERVER_PORT/readyz" >/dev/null 2>&1
@@ -112,6 +124,7 @@ is_running() {
 cmd_up() {
   if is_running; then log "already running (kubeconfig: $KUBECONFIG_PATH)"; return 0; fi
   bash "$REPO_ROOT/dev/cluster/build-binaries.sh"
+  [ "$WORKER_NODE_ENABLED" = 1 ] && bash "$REPO_ROOT/dev/node/build-node.sh"
   # Anything left from a half-started or crashed control plane goes first.
   cmd_down >/dev/null 2>&1 || true
   mkdir -p "$LOGS" "$PIDS" "$STATE_DIR/etcd"
@@ -124,6 +137,10 @@ cmd_up() {
   write_kubeconfig "$STATE_DIR/controller-manager.kubeconfig" controller-manager
   write_kubeconfig "$STATE_DIR/scheduler.kubeconfig" scheduler
   write_kubeconfig "$STATE_DIR/kwok.kubeconfig" kwok
+  if [ "$WORKER_NODE_ENABLED" = 1 ]; then
+    write_kubeconfig "$STATE_DIR/kubelet.kubeconfig" kubelet
+    write_kubeconfig "$STATE_DIR/kube-proxy.kubeconfig" kube-proxy
+  fi
 
   log "starting etcd v$ETCD_VERSION on 127.0.0.1:$ETCD_PORT"
   start etcd "$ETCD_BIN_DIR/etcd" --name=mobileplane --data-dir="$STATE_DIR/etcd" \
@@ -133,13 +150,23 @@ cmd_up() {
     --listen-metrics-urls="" --log-level=warn
   wait_healthy etcd curl -fsS --max-time 2 "http://127.0.0.1:$ETCD_PORT/health"
 
+  # With the real node, pods reach the API server through the `kubernetes` Service, whose endpoint is the node IP:
+  # the API server then listens on every address and keeps that endpoint (lease reconciler); it calls kubelets
+  # with its own client certificate (logs, exec, port-forward).
+  local network_flags=(--bind-address=127.0.0.1 --advertise-address=127.0.0.1 --endpoint-reconciler-type=none)
+  if [ "$WORKER_NODE_ENABLED" = 1 ]; then
+    network_flags=(--bind-address=0.0.0.0 --advertise-address="$(node_ip)" --endpoint-reconciler-type=lease
+      --kubelet-client-certificate="$PKI/apiserver-kubelet-client.crt" --kubelet-client-key="$PKI/apiserver-kubelet-client.key"
+      --kubelet-certificate-authority="$PKI/ca.crt" --kubelet-preferred-address-types=InternalIP,Hostname
+      --enable-admission-plugins=NodeRestriction)
+  fi
   log "starting kube-apiserver v$KUBERNETES_VERSION on https://127.0.0.1:$APISERVER_PORT"
   start kube-apiserver "$KUBE_BIN_DIR/kube-apiserver" --etcd-servers="http://127.0.0.1:$ETCD_PORT" \
-    --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$APISERVER_PORT" \
+    "${network_flags[@]}" --secure-port="$APISERVER_PORT" \
     --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" --client-ca-file="$PKI/ca.crt" \
     --service-account-issuer=https://kubernetes.default.svc.cluster.local --service-account-key-file="$PKI/sa.pub" \
     --service-account-signing-key-file="$PKI/sa.key" --service-cluster-ip-range=10.96.0.0/16 \
-    --authorization-mode=Node,RBAC --endpoint-reconciler-type=none --allow-privileged=true \
+    --authorization-mode=Node,RBAC --allow-privileged=true \
     --enable-priority-and-fairness=false --profiling=false --v=0
   wait_healthy kube-apiserver https_ok "https://127.0.0.1:$APISERVER_PORT/readyz"
 
@@ -151,7 +178,8 @@ cmd_up() {
     --bind-address=127.0.0.1 --secure-port="$KCM_PORT" --leader-elect=false \
     --root-ca-file="$PKI/ca.crt" --service-account-private-key-file="$PKI/sa.key" --use-service-account-credentials=true \
     --cluster-signing-cert-file="$PKI/ca.crt" --cluster-signing-key-file="$PKI/ca.key" \
-    --authorization-always-allow-paths=/healthz,/readyz,/livez,/metrics --profiling=false
+    --authorization-always-allow-paths=/healthz,/readyz,/livez,/metrics --profiling=false \
+    --resource-quota-sync-period=5s
   start kube-scheduler "$KUBE_BIN_DIR/kube-scheduler" --kubeconfig="$STATE_DIR/scheduler.kubeconfig" \
     --authentication-kubeconfig="$STATE_DIR/scheduler.kubeconfig" --authorization-kubeconfig="$STATE_DIR/scheduler.kubeconfig" \
     --bind-address=127.0.0.1 --secure-port="$SCHED_PORT" --leader-elect=false \
@@ -184,11 +212,19 @@ ENV
   create_nodes
   wait_nodes_ready
   wait_default_service_account
-  log "ready: $NODE_COUNT kwok nodes; eval \"\$(make -s cluster-env)\" to use kubectl"
+  if [ "$WORKER_NODE_ENABLED" = 1 ]; then
+    node_up
+    log "ready: worker node $(node_name) and $NODE_COUNT kwok nodes (tainted $KWOK_TAINT_KEY=fake:NoSchedule); eval \"\$(make -s cluster-env)\" to use kubectl"
+  else
+    log "ready: $NODE_COUNT kwok nodes; eval \"\$(make -s cluster-env)\" to use kubectl"
+  fi
 }
 
 create_nodes() {
   local manifest="$STATE_DIR/nodes.yaml"; : >"$manifest"
+  # With a real node, ordinary workloads go there; without one the kwok nodes take everything.
+  local taints="[]"
+  [ "$WORKER_NODE_ENABLED" = 1 ] && taints="[{key: $KWOK_TAINT_KEY, value: fake, effect: NoSchedule}]"
   for i in $(seq 0 $(( NODE_COUNT - 1 ))); do
     cat >>"$manifest" <<NODE
 ---
@@ -205,6 +241,8 @@ metadata:
     kubernetes.io/arch: amd64
     type: kwok
     topology.kubernetes.io/zone: zone-$(( i % 3 ))
+spec:
+  taints: $taints
 status:
   allocatable: {cpu: "32", memory: 256Gi, pods: "250"}
   capacity: {cpu: "32", memory: 256Gi, pods: "250"}
@@ -214,7 +252,7 @@ NODE
 }
 
 wait_nodes_ready() {
-  kubectl_ wait --for=condition=Ready node --all --timeout="${HEALTH_TIMEOUT}s" >>"$LOGS/kwok.log" 2>&1 \
+  kubectl_ wait --for=condition=Ready node -l type=kwok --timeout="${HEALTH_TIMEOUT}s" >>"$LOGS/kwok.log" 2>&1 \
     || die_with_log kwok "$LOGS/kwok.log" "fake nodes did not become Ready"
 }
 
@@ -228,6 +266,8 @@ wait_default_service_account() {
 
 cmd_down() {
   local any=0
+  # The node first: its pods are torn down through the CRI while containerd still runs.
+  if [ -d "$STATE_DIR/node" ]; then any=1; node_down; fi
   # Reverse order: clients first, etcd last.
   for (( i=${#COMPONENTS[@]}-1; i>=0; i-- )); do
     local c="${COMPONENTS[$i]}" pid
@@ -249,9 +289,14 @@ cmd_status() {
   for c in "${COMPONENTS[@]}"; do
     if alive "$c"; then printf '%-24s running (pid %s)\n' "$c" "$(pid_of "$c")"; else printf '%-24s stopped\n' "$c"; rc=1; fi
   done
+  if [ "$WORKER_NODE_ENABLED" = 1 ]; then node_status || rc=1; fi
   if [ "$rc" = 0 ]; then
     echo "kubeconfig: $KUBECONFIG_PATH"
     kubectl_ get nodes -o wide 2>&1 || rc=1
+    if [ "$WORKER_NODE_ENABLED" = 1 ]; then
+      echo; echo "pods on the worker node $(node_name):"
+      kubectl_ get pods -A -o wide --field-selector "spec.nodeName=$(node_name)" 2>&1 || rc=1
+    fi
   fi
   return "$rc"
 }

@@ -8,6 +8,9 @@
 
 BUILD_ROOT="$CACHE_ROOT/build"
 mkdir -p "$BUILD_ROOT"
+# One build at a time per cache: a second caller waits, then finds the binaries.
+exec 9>"$CACHE_ROOT/.build-node.lock"
+flock 9
 
 run_step() { # run_step COMPONENT LOGFILE CMD...
   local component="$1" logfile="$2"; shift 2

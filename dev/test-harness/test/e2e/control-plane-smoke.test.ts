@@ -41,7 +41,12 @@ describe('local control plane', () => {
           selector: { matchLabels: { app: 'web' } },
           template: {
             metadata: { labels: { app: 'web' } },
-            spec: { containers: [{ name: 'web', image: 'registry.invalid/web:1' }] },
+            // kwok nodes are tainted so that ordinary workloads go to the real worker node; this one asks for them.
+            spec: {
+              nodeSelector: { type: 'kwok' },
+              tolerations: [{ key: 'kwok.x-k8s.io/node', operator: 'Exists', effect: 'NoSchedule' }],
+              containers: [{ name: 'web', image: 'registry.invalid/web:1' }],
+            },
           },
         },
       },
