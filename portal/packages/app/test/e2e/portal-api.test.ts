@@ -11,6 +11,8 @@ import { deleteEnvironments, installCrds, kubectl, startOperator, startPortal } 
 const SUFFIX = process.pid.toString(36);
 const DEV = `api-shop-dev-${SUFFIX}`;
 const PROD = `api-pay-prod-${SUFFIX}`;
+/** A dev environment of team shop whose backends the operator does not reconcile (see startOperator). */
+const CANARY = `api-shop-canary-${SUFFIX}`;
 
 let operator: Child;
 let portal: Portal;
@@ -32,7 +34,7 @@ const readyOf = (view: { resource?: { status?: { conditions?: { type: string; st
 describe('portal REST API on the local control plane', () => {
   beforeAll(async () => {
     await installCrds();
-    operator = await startOperator();
+    operator = await startOperator(DEV);
     portal = await startPortal();
     token = await portal.guestToken();
   });
@@ -40,7 +42,7 @@ describe('portal REST API on the local control plane', () => {
   afterAll(async () => {
     await portal?.stop();
     await operator?.stop();
-    await deleteEnvironments([DEV, PROD]);
+    await deleteEnvironments([DEV, PROD, CANARY]);
   });
 
   it('creates an environment and a backend that the operator makes Ready', async () => {
@@ -96,20 +98,25 @@ describe('portal REST API on the local control plane', () => {
   });
 
   it("lets the guest (team shop) promote in dev but neither promote nor delete in another team's prod", async () => {
-    await kubectl(
-      ['apply', '-f', '-'],
-      JSON.stringify({
-        apiVersion: 'mobileplane.io/v1alpha1',
-        kind: 'MobileEnvironment',
-        metadata: { name: PROD },
-        spec: { tier: 'prod', team: 'payments' },
-      }),
-    );
-    await waitFor(
-      'the prod namespace',
-      async () => ((await kubectl(['get', 'ns', PROD]).catch(() => undefined)) ? true : undefined),
-      120_000,
-    );
+    for (const [name, tier, team] of [
+      [PROD, 'prod', 'payments'],
+      [CANARY, 'dev', 'shop'],
+    ] as const) {
+      await kubectl(
+        ['apply', '-f', '-'],
+        JSON.stringify({
+          apiVersion: 'mobileplane.io/v1alpha1',
+          kind: 'MobileEnvironment',
+          metadata: { name },
+          spec: { tier, team },
+        }),
+      );
+      await waitFor(
+        `namespace ${name}`,
+        async () => ((await kubectl(['get', 'ns', name]).catch(() => '')) ? true : undefined),
+        120_000,
+      );
+    }
     await kubectl(
       ['apply', '-n', PROD, '-f', '-'],
       JSON.stringify({
@@ -119,10 +126,17 @@ describe('portal REST API on the local control plane', () => {
         spec: { runtime: { version: '1.0.0' } },
       }),
     );
+    const created = await api('POST', '/backends', {
+      namespace: CANARY,
+      name: 'checkout',
+      spec: { runtime: { version: '1.0.0' } },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    // A paused canary, as the rollout controller (issue #14) will report it.
     const paused = JSON.stringify({ status: { rollout: { phase: 'Paused', step: 0, weight: 25 } } });
     for (const [namespace, name] of [
       [PROD, 'ledger'],
-      [DEV, 'shop'],
+      [CANARY, 'checkout'],
     ] as const) {
       await kubectl(['patch', 'mb', name, '-n', namespace, '--subresource=status', '--type=merge', '-p', paused]);
     }
@@ -134,9 +148,9 @@ describe('portal REST API on the local control plane', () => {
     const ledger = JSON.parse(await kubectl(['get', 'mb', 'ledger', '-n', PROD, '-o', 'json']));
     expect(ledger.metadata.annotations?.['mobileplane.io/rollout-action']).toBeUndefined();
 
-    const promoteDev = await api('POST', `/backends/local/${DEV}/shop/rollout`, { action: 'promote' });
+    const promoteDev = await api('POST', `/backends/local/${CANARY}/checkout/rollout`, { action: 'promote' });
     expect(promoteDev.status, JSON.stringify(promoteDev.body)).toBe(202);
-    const shop = JSON.parse(await kubectl(['get', 'mb', 'shop', '-n', DEV, '-o', 'json']));
-    expect(shop.metadata.annotations['mobileplane.io/rollout-action']).toBe('promote');
+    const checkout = JSON.parse(await kubectl(['get', 'mb', 'checkout', '-n', CANARY, '-o', 'json']));
+    expect(checkout.metadata.annotations['mobileplane.io/rollout-action']).toBe('promote');
   });
 });

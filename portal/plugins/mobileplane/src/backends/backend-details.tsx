@@ -112,17 +112,17 @@ export function BackendDetails({ backendRef, onDeleted }: { backendRef: MobileBa
         </Box>
         {error && <Alert severity="warning">{`Showing the last known state: ${error.message}`}</Alert>}
       </Grid>
-      <Grid item xs={12} md={6}>
+      <Grid item xs={12}>
         <ResourceConditions resource={value.resource as unknown as ResourceStatusView} />
       </Grid>
       <Grid item xs={12} md={6}>
         <RolloutCard view={value} onChanged={reload} />
       </Grid>
-      <Grid item xs={12} md={8}>
-        <ComponentsCard view={value} />
-      </Grid>
-      <Grid item xs={12} md={4}>
+      <Grid item xs={12} md={6}>
         <EndpointsCard view={value} />
+      </Grid>
+      <Grid item xs={12}>
+        <ComponentsCard view={value} />
       </Grid>
       <Grid item xs={12}>
         <RedMetricsCard view={value} />

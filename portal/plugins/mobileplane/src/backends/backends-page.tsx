@@ -36,7 +36,7 @@ function FilterSelect(props: {
   onChange(v: string): void;
 }) {
   return (
-    <FormControl variant="outlined" size="small" style={{ minWidth: 140, marginRight: 16 }}>
+    <FormControl variant="outlined" size="small" style={{ minWidth: 140, marginRight: 16, marginBottom: 8 }}>
       <InputLabel id={`${props.id}-label`}>{props.label}</InputLabel>
       <Select
         labelId={`${props.id}-label`}
