@@ -19,6 +19,7 @@ check() { # check NAME CMD...
 
 # What a cluster could leave behind, with volatile parts (counters, ids, our own PIDs) removed.
 snapshot() {
+  ( set +e +o pipefail
   {
     echo "## links"; ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | LC_ALL=C sort
     echo "## addresses"; ip -o -4 addr show | awk '{print $2, $4}' | LC_ALL=C sort
@@ -27,9 +28,10 @@ snapshot() {
     echo "## iptables"; for t in filter nat mangle raw; do iptables-save -t "$t" 2>/dev/null | grep -v '^#' | sed 's/\[[0-9]*:[0-9]*\]//' ; done
     echo "## cgroups"; ls -d /sys/fs/cgroup/*/kubepods /sys/fs/cgroup/*/kubepods.slice 2>/dev/null || true
     echo "## sysctls"; sysctl net.ipv4.ip_forward net.bridge.bridge-nf-call-iptables vm.overcommit_memory kernel.panic kernel.panic_on_oops net.ipv4.conf.all.route_localnet 2>/dev/null
-    echo "## processes"; pgrep -a -f "$CACHE_ROOT/(kubernetes|etcd|kwok|node-binaries)/" | awk '{$1=""; print}' | LC_ALL=C sort
+    # This cluster's processes (each names its state directory); other clusters on the machine are not ours.
+    echo "## processes"; pgrep -a -f "$STATE_DIR/" | grep -v lifecycle-check | awk '{$1=""; print}' | LC_ALL=C sort
     echo "## files"; ls /var/lib/cni/results 2>/dev/null | grep mobileplane || true; ls /var/log/containers 2>/dev/null | LC_ALL=C sort
-  } >"$1"
+  } >"$1" )
 }
 
 same_as_before() { diff -u "$WORK/before" "$1"; }
