@@ -69,7 +69,7 @@ build_app_image() {
   cp "$NODE_DIR/bin/node" "$rootfs/usr/local/bin/node"
   local lib
   for lib in $( { ldd "$NODE_DIR/bin/node"; find "$rootfs/app" -name '*.node' -type f -exec ldd {} \; ; } 2>/dev/null \
-      | awk '/=> \// {print $3} /^\t\/lib/ {print $1}' | sort -u); do
+      | awk '/=> \// {print $3} /^\t\/lib/ {print $1}' | grep -v "^$rootfs/" | sort -u); do
     mkdir -p "$rootfs$(dirname "$lib")"; cp -L "$lib" "$rootfs$lib"
   done
   # A numeric non-root user that tools resolving names (and Node's os.userInfo) can find.
