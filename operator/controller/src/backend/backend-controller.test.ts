@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../kube/kube-object.ts';
-import { cachedChild } from './backend-controller.ts';
+import { cachedChild, cachedPod } from './backend-controller.ts';
+import { podFailure } from './pod-failures.ts';
 import { componentHealth } from './backend-status.ts';
 
 const deployment: KubeObject = {
@@ -34,5 +35,45 @@ describe('cachedChild', () => {
     const pdb = { ...deployment, kind: 'PodDisruptionBudget', status: { currentHealthy: 1 } };
     expect(cachedChild(pdb)).not.toHaveProperty('status');
     expect(cachedChild(pdb).spec).toEqual({ replicas: 2 });
+  });
+});
+
+describe('cachedPod', () => {
+  it('keeps labels and waiting reasons, enough to find a stuck container, and nothing else', () => {
+    const pod: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: 'rides-api-x',
+        namespace: 'apps',
+        labels: { a: 'b' },
+        managedFields: [{}],
+        annotations: { x: 'y' },
+      },
+      spec: { containers: [{ name: 'runtime', image: 'r:1', env: [{ name: 'A', value: 'B' }] }] },
+      status: {
+        phase: 'Pending',
+        containerStatuses: [
+          {
+            name: 'runtime',
+            image: 'r:1',
+            state: { waiting: { reason: 'ErrImageNeverPull', message: 'not present' } },
+          },
+        ],
+      },
+    };
+    const cached = cachedPod(pod);
+    expect(cached).not.toHaveProperty('spec');
+    expect(cached.metadata).toEqual({ name: 'rides-api-x', namespace: 'apps', labels: { a: 'b' } });
+    expect(podFailure([cached])).toEqual(podFailure([pod]));
+    expect(podFailure([cached])?.reason).toBe('ErrImageNeverPull');
+  });
+
+  it("drops the Deployment controller's revision annotation from a cached Deployment", () => {
+    const annotated = {
+      ...deployment,
+      metadata: { ...deployment.metadata, annotations: { 'deployment.kubernetes.io/revision': '1', keep: 'x' } },
+    };
+    expect(cachedChild(annotated).metadata.annotations).toEqual({ keep: 'x' });
   });
 });

@@ -1,4 +1,4 @@
-import { validateMobileBackendSpec, type MobileBackendSpec } from '@mobileplane/api';
+import { validateMobileBackendSpec, type ComponentName, type MobileBackendSpec } from '@mobileplane/api';
 import type { ObjectApplier } from '../apply/object-applier.ts';
 import type { ReconcileContext, ReconcileResult, Reconciler } from '../controller/controller.ts';
 import type { EventRecorder } from '../controller/event-recorder.ts';
@@ -30,6 +30,8 @@ export interface BackendReconcilerOptions {
   events: EventRecorder;
   defaultImage: string;
   podTolerations: readonly PodToleration[];
+  /** The components' pods (cached: identity, labels, waiting reasons). */
+  pods: Informer;
 }
 
 /**
@@ -75,9 +77,13 @@ export class BackendReconciler implements Reconciler {
       health = await step(ctx, 'check-health', () => this.#health(backend, validSpecValue));
       health = await step(ctx, 'check-pods', () => this.#podFailures(backend, health));
       await step(ctx, 'status', () => this.#status(backend, validSpecValue, health, undefined));
-      // Pod failures do not change the Deployment: look again while a component waits longer than usual.
-      const slow = health.some((h) => !h.available && h.unavailableSince !== undefined);
-      return slow ? { requeueAfterMs: STUCK_COMPONENT_AFTER_MS } : undefined;
+      // Pods are watched (a container getting stuck re-queues the backend); one that got stuck before its
+      // component was unavailable for STUCK_COMPONENT_AFTER_MS is looked at again when that time has come.
+      const due = health
+        .filter((h) => !h.available && h.failure === undefined && h.unavailableSince !== undefined)
+        .filter((h) => podFailure(this.#componentPods(backend, h.component)) !== undefined)
+        .map((h) => (h.unavailableSince ?? 0) + STUCK_COMPONENT_AFTER_MS - Date.now());
+      return due.length > 0 ? { requeueAfterMs: Math.max(100, Math.min(...due)) } : undefined;
     } catch (thrown) {
       const error = asReconcileError(thrown);
       await step(ctx, 'status', () => this.#status(backend, spec, health, error)).catch((statusError: unknown) =>
@@ -117,23 +123,26 @@ export class BackendReconciler implements Reconciler {
   }
 
   /** Reads the pods of components unavailable for STUCK_COMPONENT_AFTER_MS and records a stuck container. */
-  async #podFailures(backend: KubeObject, health: ComponentHealth[]): Promise<ComponentHealth[]> {
+  #podFailures(backend: KubeObject, health: ComponentHealth[]): ComponentHealth[] {
     const now = Date.now();
-    return Promise.all(
-      health.map(async (h) => {
-        if (h.available || h.failure !== undefined || h.unavailableSince === undefined) return h;
-        if (now - h.unavailableSince < STUCK_COMPONENT_AFTER_MS) return h;
-        const selector = Object.entries(managedLabels({ name: backend.metadata.name ?? '', component: h.component }))
-          .map(([k, v]) => `${k}=${v}`)
-          .join(',');
-        const pods = await this.#o.client.list(resourceKind('Pod'), {
-          namespace: backend.metadata.namespace,
-          labelSelector: selector,
-        });
-        const failure = podFailure(pods.items);
-        return failure === undefined ? h : { ...h, failure: failure.message, failureReason: failure.reason };
-      }),
-    );
+    return health.map((h) => {
+      if (h.available || h.failure !== undefined || h.unavailableSince === undefined) return h;
+      if (now - h.unavailableSince < STUCK_COMPONENT_AFTER_MS) return h;
+      const failure = podFailure(this.#componentPods(backend, h.component));
+      return failure === undefined ? h : { ...h, failure: failure.message, failureReason: failure.reason };
+    });
+  }
+
+  /** A component's pods, from the pod cache. */
+  #componentPods(backend: KubeObject, component: ComponentName): KubeObject[] {
+    const labels = managedLabels({ name: backend.metadata.name ?? '', component });
+    return this.#o.pods
+      .list()
+      .filter(
+        (pod) =>
+          pod.metadata.namespace === backend.metadata.namespace &&
+          Object.entries(labels).every(([k, v]) => pod.metadata.labels?.[k] === v),
+      );
   }
 
   async #status(

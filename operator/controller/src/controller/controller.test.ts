@@ -52,7 +52,10 @@ const deployment = (owner: string, rv: number, patch: Partial<KubeObject> = {}):
 });
 const ownerKey = (o: KubeObject) => [`ns/${o.metadata.ownerReferences?.[0]?.name}`];
 
-function harness(reconcile: (key: string) => void | Promise<void>, options: { resyncMs?: number } = {}) {
+function harness(
+  reconcile: (key: string) => void | Promise<void>,
+  options: { resyncMs?: number; related?: Parameters<Controller['watchRelated']>[2] } = {},
+) {
   const counts = new Map<string, number>();
   const reconciler: Reconciler = {
     reconcile: async ({ key }) => {
@@ -74,7 +77,7 @@ function harness(reconcile: (key: string) => void | Promise<void>, options: { re
   const primary = new InformerDouble();
   const children = new InformerDouble();
   controller.watchPrimary(primary.as(), objectKey);
-  controller.watchRelated(children.as(), ownerKey);
+  controller.watchRelated(children.as(), ownerKey, options.related);
   const stop = new AbortController();
   const running = controller.run(stop.signal);
   return {
@@ -142,6 +145,42 @@ describe('Controller', () => {
     h.primary.emit('update', backend('bad', 2), backend('bad'));
     await until(() => h.counts.get('ns/bad') === 2);
     expect(h.counts.get('ns/bad')).toBe(2);
+    await h.stop();
+  });
+});
+
+describe('Controller related-object options', () => {
+  const replicas = (o: KubeObject) => (o.spec as { replicas: number }).replicas;
+  const related = {
+    changed: (old: KubeObject, o: KubeObject) => replicas(old) === 0 || replicas(o) === 0,
+    progressed: (old: KubeObject, o: KubeObject) => replicas(old) !== replicas(o),
+    relevant: (o: KubeObject) => replicas(o) !== 7,
+  };
+
+  it('lets progress wait (PROGRESS_DELAY_MS) and folds it into a sooner reconcile', async () => {
+    const h = harness(() => undefined, { related });
+    h.children.emit('update', deployment('a', 2, { spec: { replicas: 2 } }), deployment('a', 1));
+    await sleep(300);
+    expect(h.total()).toBe(0);
+    h.children.emit(
+      'update',
+      deployment('a', 3, { spec: { replicas: 0 } }),
+      deployment('a', 2, { spec: { replicas: 2 } }),
+    );
+    await until(() => h.total() === 1);
+    await sleep(200);
+    expect(h.total()).toBe(1);
+    await h.stop();
+  });
+
+  it('ignores adds and deletes that are not relevant', async () => {
+    const h = harness(() => undefined, { related });
+    h.children.emit('add', deployment('a', 1, { spec: { replicas: 7 } }));
+    h.children.emit('delete', deployment('b', 1, { spec: { replicas: 7 } }));
+    h.children.emit('add', deployment('c', 1));
+    await until(() => h.total() === 1);
+    await sleep(200);
+    expect([...h.counts.keys()]).toEqual(['ns/c']);
     await h.stop();
   });
 });

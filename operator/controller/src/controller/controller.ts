@@ -40,6 +40,11 @@ export interface ControllerOptions {
 }
 
 const DEFAULT_COALESCE_MS = 1_000;
+/**
+ * How long a change that only shows progress (a Deployment with one more replica updated or ready) may wait: a
+ * rollout's intermediate steps are reported at most this late, and a quick rollout costs one reconcile.
+ */
+export const PROGRESS_DELAY_MS = 10_000;
 
 const tracer = trace.getTracer('@mobileplane/operator');
 
@@ -89,17 +94,31 @@ export class Controller {
   watchRelated<T extends KubeObject>(
     informer: Informer<T>,
     toKeys: (object: T) => string[],
-    options: { changed?: (old: T, object: T) => boolean } = {},
+    options: {
+      changed?: (old: T, object: T) => boolean;
+      /** Updates worth a reconcile, but not soon: queued after PROGRESS_DELAY_MS unless something sooner is. */
+      progressed?: (old: T, object: T) => boolean;
+      /** Whether an add or delete matters (default: always). */
+      relevant?: (object: T) => boolean;
+    } = {},
   ): void {
     const changed = options.changed ?? specOrMetadataChanged;
     const coalesceMs = this.#options.coalesceMs ?? DEFAULT_COALESCE_MS;
     informer.onEvent((type, object, old) => {
-      if (type === 'update' && old !== undefined && !changed(old, object)) return;
+      let delayMs = coalesceMs;
+      if (type === 'update' && old !== undefined) {
+        if (!changed(old, object)) {
+          if (options.progressed?.(old, object) !== true) return;
+          delayMs = PROGRESS_DELAY_MS;
+        }
+      } else if (options.relevant?.(object) === false) {
+        return;
+      }
       const keys = new Set(toKeys(object));
       if (old !== undefined) for (const key of toKeys(old)) keys.add(key);
       for (const key of keys) {
         this.#terminal.delete(key);
-        this.queue.addAfter(key, coalesceMs);
+        this.queue.addAfter(key, delayMs);
       }
     });
   }
