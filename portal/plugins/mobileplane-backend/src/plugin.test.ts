@@ -219,4 +219,32 @@ describe('mobileplane backend plugin', () => {
       .expect(400);
     expect(bad.body.fieldErrors.map((e: { field: string }) => e.field)).toEqual(['component', 'range']);
   });
+
+  it("lists the backend's FeatureFlagSets, or says the kind is not served", async () => {
+    const cluster = new InMemoryClusterClient();
+    const { server } = await start(cluster);
+    await request(server).post('/api/mobileplane/backends').set(as(ALICE)).send(shop('shop-dev')).expect(201);
+    const notServed = await request(server)
+      .get('/api/mobileplane/backends/local/shop-dev/shop/feature-flags')
+      .set(as(BOB));
+    expect(notServed.status).toBe(200);
+    expect(notServed.body).toEqual({ served: false });
+
+    const set = (name: string, backend: string) => ({
+      apiVersion: 'mobileplane.io/v1alpha1' as const,
+      kind: 'FeatureFlagSet' as const,
+      metadata: { name, namespace: 'shop-dev' },
+      spec: {
+        backendRef: { name: backend },
+        flags: { checkout: { state: 'ENABLED' as const, variants: { on: true, off: false }, defaultVariant: 'off' } },
+      },
+    });
+    cluster.serveFeatureFlagSets([set('shop-flags', 'shop'), set('other-flags', 'other')]);
+    const served = await request(server)
+      .get('/api/mobileplane/backends/local/shop-dev/shop/feature-flags')
+      .set(as(BOB));
+    expect(served.body.served).toBe(true);
+    expect(served.body.items.map((s: { metadata: { name: string } }) => s.metadata.name)).toEqual(['shop-flags']);
+    await request(server).get('/api/mobileplane/backends/local/shop-dev/shop/feature-flags').expect(401);
+  });
 });

@@ -1,4 +1,4 @@
-import type { EnvironmentTier, MobileBackend, MobileEnvironment } from '@mobileplane/api';
+import type { EnvironmentTier, FeatureFlagSet, MobileBackend, MobileEnvironment } from '@mobileplane/api';
 
 /** Where a MobileBackend is: the configured cluster's name, its namespace and its name. */
 export interface MobileBackendRef {
@@ -73,3 +73,9 @@ export interface RedMetrics {
   reason?: string;
   series?: { rate: RedSeries[]; errors: RedSeries[]; p99: RedSeries[] };
 }
+
+/**
+ * `GET /backends/:cluster/:namespace/:name/feature-flags`: the FeatureFlagSets whose `spec.backendRef` names the
+ * backend. `served: false` when the cluster does not serve the FeatureFlagSet kind (its CRD is not installed).
+ */
+export type FeatureFlagsResponse = { served: false } | { served: true; items: FeatureFlagSet[] };

@@ -1,4 +1,4 @@
-import type { MobileBackend, MobileEnvironment } from '@mobileplane/api';
+import type { FeatureFlagSet, MobileBackend, MobileEnvironment } from '@mobileplane/api';
 import type {
   MobileBackendManifest,
   MobileEnvironmentManifest,
@@ -36,6 +36,8 @@ export interface MobileplaneClusterClient {
   annotateBackend(namespace: string, name: string, annotations: Record<string, string | null>): Promise<MobileBackend>;
   deleteBackend(namespace: string, name: string, options?: WriteOptions): Promise<void>;
   listEnvironments(): Promise<MobileEnvironment[]>;
+  /** The namespace's FeatureFlagSets, or undefined when the cluster does not serve that kind. */
+  listFeatureFlagSets(namespace: string): Promise<FeatureFlagSet[] | undefined>;
   getEnvironment(name: string): Promise<MobileEnvironment | undefined>;
   createEnvironment(
     manifest: MobileEnvironmentManifest['manifest'],

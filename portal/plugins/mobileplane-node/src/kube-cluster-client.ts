@@ -1,6 +1,6 @@
 import { CustomObjectsApi, KubeConfig, PatchStrategy, Watch, setHeaderOptions } from '@kubernetes/client-node';
 import { GROUP, KINDS, VERSION } from '@mobileplane/api';
-import type { MobileBackend, MobileEnvironment } from '@mobileplane/api';
+import type { FeatureFlagSet, MobileBackend, MobileEnvironment } from '@mobileplane/api';
 import type {
   MobileBackendManifest,
   MobileEnvironmentManifest,
@@ -14,6 +14,7 @@ import { toBackstageError } from './kube-errors';
 
 const BACKENDS = KINDS.MobileBackend.plural;
 const ENVIRONMENTS = KINDS.MobileEnvironment.plural;
+const FLAG_SETS = KINDS.FeatureFlagSet.plural;
 
 function kubeConfigFor(config: MobileplaneClusterConfig): KubeConfig {
   const kc = new KubeConfig();
@@ -134,6 +135,22 @@ export class KubeClusterClient implements MobileplaneClusterClient {
       this.#api.listClusterCustomObject({ group: GROUP, version: VERSION, plural: ENVIRONMENTS }),
     );
     return list.items;
+  }
+
+  async listFeatureFlagSets(namespace: string): Promise<FeatureFlagSet[] | undefined> {
+    try {
+      const list = (await this.#api.listNamespacedCustomObject({
+        group: GROUP,
+        version: VERSION,
+        namespace,
+        plural: FLAG_SETS,
+      })) as { items: FeatureFlagSet[] };
+      return list.items;
+    } catch (error) {
+      // A 404 on a list means the API server does not serve the resource: the CRD is not installed.
+      if ((error as { code?: number }).code === 404) return undefined;
+      throw toBackstageError(error, 'FeatureFlagSets');
+    }
   }
 
   async getEnvironment(name: string): Promise<MobileEnvironment | undefined> {

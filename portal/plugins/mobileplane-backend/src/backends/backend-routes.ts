@@ -13,6 +13,7 @@ import {
   validateCreateMobileBackendRequest,
 } from '@mobileplane/backstage-plugin-mobileplane-common';
 import type {
+  FeatureFlagsResponse,
   ListResponse,
   MobileBackendRef,
   MobileBackendView,
@@ -79,6 +80,16 @@ export function backendRoutes(deps: { clusters: MobileplaneClusters; access: Req
     body.items.sort((a, b) =>
       `${a.cluster}/${a.namespace}/${a.name}`.localeCompare(`${b.cluster}/${b.namespace}/${b.name}`),
     );
+    res.json(body);
+  });
+
+  router.get('/backends/:cluster/:namespace/:name/feature-flags', async (req, res) => {
+    await access.allow(req, mobileBackendReadPermission);
+    const ref = refOf(req);
+    const sets = await clusters.get(ref.cluster).listFeatureFlagSets(ref.namespace);
+    const body: FeatureFlagsResponse = sets
+      ? { served: true, items: sets.filter((set) => set.spec.backendRef.name === ref.name) }
+      : { served: false };
     res.json(body);
   });
 

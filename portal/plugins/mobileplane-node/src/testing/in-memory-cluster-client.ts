@@ -1,5 +1,11 @@
 import { validateMobileBackend, validateMobileEnvironment } from '@mobileplane/api';
-import type { MobileBackend, MobileBackendStatus, MobileEnvironment, MobileEnvironmentStatus } from '@mobileplane/api';
+import type {
+  FeatureFlagSet,
+  MobileBackend,
+  MobileBackendStatus,
+  MobileEnvironment,
+  MobileEnvironmentStatus,
+} from '@mobileplane/api';
 import type {
   MobileBackendManifest,
   MobileEnvironmentManifest,
@@ -21,6 +27,8 @@ export class InMemoryClusterClient implements MobileplaneClusterClient {
   readonly #backends = new Map<string, MobileBackend>();
   readonly #environments = new Map<string, MobileEnvironment>();
   readonly #watchers = new Set<Handlers>();
+  /** FeatureFlagSets by namespace; undefined until `serveFeatureFlagSets()` (the CRD is not installed). */
+  #flagSets?: FeatureFlagSet[];
   #version = 1;
 
   constructor(config: Partial<MobileplaneClusterConfig> = {}) {
@@ -113,6 +121,15 @@ export class InMemoryClusterClient implements MobileplaneClusterClient {
 
   async listEnvironments(): Promise<MobileEnvironment[]> {
     return [...this.#environments.values()];
+  }
+
+  /** Installs the FeatureFlagSet kind with these sets (the operator's flag controller writes their status). */
+  serveFeatureFlagSets(sets: FeatureFlagSet[]): void {
+    this.#flagSets = sets;
+  }
+
+  async listFeatureFlagSets(namespace: string): Promise<FeatureFlagSet[] | undefined> {
+    return this.#flagSets?.filter((set) => set.metadata.namespace === namespace);
   }
 
   async getEnvironment(name: string): Promise<MobileEnvironment | undefined> {

@@ -4,6 +4,7 @@ import type {
   ClusterSummary,
   CreateMobileBackendRequest,
   CreateMobileEnvironmentRequest,
+  FeatureFlagsResponse,
   ListResponse,
   MobileBackendRef,
   MobileBackendView,
@@ -24,6 +25,7 @@ export interface MobileplaneApi {
   listEnvironments(): Promise<ListResponse<MobileEnvironmentView>>;
   createEnvironment(request: CreateMobileEnvironmentRequest): Promise<MobileEnvironmentView>;
   getMetrics(ref: MobileBackendRef, component: string, range: string): Promise<RedMetrics>;
+  getFeatureFlags(ref: MobileBackendRef): Promise<FeatureFlagsResponse>;
 }
 
 /** A 400 from the API: every field it refused, with the schema's message. */

@@ -4,6 +4,7 @@ import type {
   ClusterSummary,
   CreateMobileBackendRequest,
   CreateMobileEnvironmentRequest,
+  FeatureFlagsResponse,
   ListResponse,
   MobileBackendRef,
   MobileBackendView,
@@ -75,5 +76,8 @@ export class MobileplaneClient implements MobileplaneApi {
   getMetrics(ref: MobileBackendRef, component: string, range: string): Promise<RedMetrics> {
     const query = new URLSearchParams({ component, range });
     return this.#request(`${path(ref)}/metrics?${query}`);
+  }
+  getFeatureFlags(ref: MobileBackendRef): Promise<FeatureFlagsResponse> {
+    return this.#request(`${path(ref)}/feature-flags`);
   }
 }

@@ -1,4 +1,4 @@
-import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
@@ -21,6 +21,7 @@ import { mobileplaneApiRef } from '../api/mobileplane-api';
 import { usePolling } from '../common/use-polling';
 import { ResourceConditions } from '../conditions/resource-conditions';
 import type { ResourceStatusView } from '../conditions/resource-status';
+import { FeatureFlagsCard } from '../flags/feature-flags-card';
 import { RedMetricsCard } from '../metrics/red-metrics-card';
 import { RolloutCard } from '../rollout/rollout-card';
 import { ComponentsCard, EndpointsCard } from './components-card';
@@ -61,18 +62,6 @@ function DeleteButton({ view, onDeleted }: { view: MobileBackendView; onDeleted(
         </DialogActions>
       </Dialog>
     </>
-  );
-}
-
-/** Feature flags are FeatureFlagSets (issue #12); until that API is served the card says so instead of guessing. */
-function FeatureFlagsCard() {
-  return (
-    <InfoCard title="Feature flags">
-      <Typography variant="body2">
-        Feature flags are managed as FeatureFlagSets, which this cluster does not serve yet. They appear here once the
-        FeatureFlagSet API is installed.
-      </Typography>
-    </InfoCard>
   );
 }
 
@@ -128,7 +117,7 @@ export function BackendDetails({ backendRef, onDeleted }: { backendRef: MobileBa
         <RedMetricsCard view={value} />
       </Grid>
       <Grid item xs={12}>
-        <FeatureFlagsCard />
+        <FeatureFlagsCard view={value} />
       </Grid>
     </Grid>
   );

@@ -83,6 +83,7 @@ export function fakeMobileplaneApi(overrides: Partial<MobileplaneApi> = {}): jes
     listEnvironments: jest.fn(async () => ({ items: [] })),
     createEnvironment: jest.fn(async () => environmentView('shop-dev', 'dev', 'shop')),
     getMetrics: jest.fn(async () => ({ available: false, reason: 'no Prometheus is configured for cluster local' })),
+    getFeatureFlags: jest.fn(async () => ({ served: false as const })),
     ...overrides,
   } as jest.Mocked<MobileplaneApi>;
 }
