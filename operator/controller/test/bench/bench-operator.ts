@@ -124,6 +124,7 @@ async function benchOperator(kubectl: Kubectl, e: Env, count: number) {
     [
       // The heap ceiling of the operator's image (Dockerfile), as a container memory limit would set it.
       '--max-old-space-size=256',
+      '--max-semi-space-size=8',
       join(ROOT, 'operator/controller/src/main.ts'),
       `--kubeconfig=${e.KUBECONFIG}`,
       '--leader-elect=false',
@@ -265,7 +266,7 @@ function report(rows: { op: OperatorResult; peer: PeerResult }[], load: { start:
     `kwok) on the same machine; load average ${fmtLoad(load.start)} at the start and ${fmtLoad(load.end)} at the end (the machine`,
     'is shared with other engineers building and testing: treat differences under ~20 % as noise). Each backend: the api',
     'component, 1 replica (6 objects: ServiceAccount, ConfigMap, Deployment, Service, PodDisruptionBudget, NetworkPolicy,',
-    `plus its status and a pod on a kwok node); operator defaults (16 workers, 16 writes in flight, 256 MiB heap ceiling as in its\nimage), resync ${RESYNC_SECONDS} s. Peer, same`,
+    `plus its status and a pod on a kwok node); operator defaults (16 workers, 16 writes in flight, 256 MiB heap and 8 MiB semi-space ceilings as in its\nimage), resync ${RESYNC_SECONDS} s. Peer, same`,
     "run and size: the same objects built by the operator's code, applied by one `kubectl apply --server-side`.",
     '',
     '| backends | objects | operator: all Ready | peer: all Available (apply alone) | peer/operator throughput | reconciles per backend | API requests per backend (writes) | operator peak RSS (at start) | API server requests/s, operator / peer | one idle resync: reconciles, writes |',
