@@ -1,5 +1,5 @@
 import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
-import type { BackstageCredentials, BackstageUserPrincipal } from '@backstage/backend-plugin-api';
+import type { BackstageCredentials, BackstageUserPrincipal, ServiceFactory } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { ClusterRegistry, mobileplaneClustersServiceRef } from '@mobileplane/backstage-plugin-mobileplane-node';
 import { InMemoryClusterClient } from '@mobileplane/backstage-plugin-mobileplane-node/testing';
@@ -24,7 +24,7 @@ const userInfo = createServiceFactory({
   }),
 });
 
-async function start(cluster = new InMemoryClusterClient()) {
+async function start(cluster = new InMemoryClusterClient(), extra: ServiceFactory[] = []) {
   await cluster.createEnvironment({
     apiVersion: 'mobileplane.io/v1alpha1',
     kind: 'MobileEnvironment',
@@ -50,6 +50,7 @@ async function start(cluster = new InMemoryClusterClient()) {
         deps: {},
         factory: () => new ClusterRegistry([cluster]),
       }),
+      ...extra,
     ],
   });
   return { server, cluster };
@@ -246,5 +247,45 @@ describe('mobileplane backend plugin', () => {
     expect(served.body.served).toBe(true);
     expect(served.body.items.map((s: { metadata: { name: string } }) => s.metadata.name)).toEqual(['shop-flags']);
     await request(server).get('/api/mobileplane/backends/local/shop-dev/shop/feature-flags').expect(401);
+  });
+
+  it('records an audit event for each change, with its outcome', async () => {
+    const events: { eventId: string; meta?: object; outcome?: string }[] = [];
+    const auditor = createServiceFactory({
+      service: coreServices.auditor,
+      deps: {},
+      factory: () => ({
+        async createEvent(options: { eventId: string; meta?: object }) {
+          const event: { eventId: string; meta?: object; outcome?: string } = {
+            eventId: options.eventId,
+            meta: options.meta,
+          };
+          events.push(event);
+          return {
+            success: async () => {
+              event.outcome = 'succeeded';
+            },
+            fail: async ({ error }: { error: Error }) => {
+              event.outcome = `failed: ${error.message}`;
+            },
+          };
+        },
+      }),
+    });
+    const { server } = await start(new InMemoryClusterClient(), [auditor]);
+    await request(server).post('/api/mobileplane/backends').set(as(ALICE)).send(shop('shop-dev')).expect(201);
+    await request(server).post('/api/mobileplane/backends').set(as(ALICE)).send(shop('shop-dev')).expect(409);
+    expect(events).toEqual([
+      {
+        eventId: 'backend-create',
+        meta: { cluster: 'local', name: 'shop', namespace: 'shop-dev', dryRun: false },
+        outcome: 'succeeded',
+      },
+      {
+        eventId: 'backend-create',
+        meta: { cluster: 'local', name: 'shop', namespace: 'shop-dev', dryRun: false },
+        outcome: 'failed: MobileBackend shop-dev/shop already exists',
+      },
+    ]);
   });
 });
