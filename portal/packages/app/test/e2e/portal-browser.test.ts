@@ -155,18 +155,27 @@ describe('the portal in a browser', () => {
     expect(checkout.metadata.annotations['mobileplane.io/rollout-action']).toBe('promote');
   });
 
-  it('reaches promote from the keyboard', async () => {
+  it('reaches every action of the backend page from the keyboard', async () => {
     await page.reload();
     await page.getByRole('status', { name: 'Rollout phase Paused' }).waitFor();
     await expect
       .poll(() => page.getByRole('button', { name: 'Promote' }).isEnabled(), { timeout: UI_TIMEOUT })
       .toBe(true);
-    let reached = false;
-    for (let i = 0; i < 80 && !reached; i++) {
+    const wanted = ['Backends', 'Environments', 'Delete', 'Promote', 'Abort'];
+    const reached = new Set<string>();
+    const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
+    for (let i = 0; i < 120 && !wanted.every((w) => reached.has(w)); i++) {
       await page.keyboard.press('Tab');
-      reached = await page.evaluate(() => document.activeElement?.textContent === 'Promote');
+      const name = await focused();
+      reached.add(name);
+      if (name === 'Backends') {
+        // The section tabs are one tab stop; the arrow keys move between them (WAI-ARIA tabs pattern).
+        await page.keyboard.press('ArrowRight');
+        reached.add(await focused());
+        await page.keyboard.press('ArrowLeft');
+      }
     }
-    expect(reached).toBe(true);
+    expect(wanted.filter((w) => !reached.has(w))).toEqual([]);
   });
 
   it("disables promote and delete in another team's prod", async () => {
