@@ -247,6 +247,37 @@ describe('mobileplane backend plugin', () => {
     expect(served.body.served).toBe(true);
     expect(served.body.items.map((s: { metadata: { name: string } }) => s.metadata.name)).toEqual(['shop-flags']);
     await request(server).get('/api/mobileplane/backends/local/shop-dev/shop/feature-flags').expect(401);
+
+    const flagState = '/api/mobileplane/backends/local/shop-dev/shop/feature-flags/shop-flags/flags/checkout/state';
+    await request(server).put(flagState).set(as(BOB)).send({ state: 'maybe' }).expect(400);
+    await request(server).put(flagState).set(as(BOB)).send({ state: 'DISABLED' }).expect(200);
+    const [stored] = (await cluster.listFeatureFlagSets('shop-dev')) ?? [];
+    expect(stored?.spec.flags.checkout?.state).toBe('DISABLED');
+    await request(server)
+      .put('/api/mobileplane/backends/local/shop-dev/shop/feature-flags/other-flags/flags/checkout/state')
+      .set(as(BOB))
+      .send({ state: 'DISABLED' })
+      .expect(404);
+  });
+
+  it("keeps another team's prod flags from a user outside it", async () => {
+    const cluster = new InMemoryClusterClient();
+    const { server } = await start(cluster);
+    await request(server).post('/api/mobileplane/backends').set(as(ALICE)).send(shop('shop-prod')).expect(201);
+    cluster.serveFeatureFlagSets([
+      {
+        apiVersion: 'mobileplane.io/v1alpha1',
+        kind: 'FeatureFlagSet',
+        metadata: { name: 'prod-flags', namespace: 'shop-prod' },
+        spec: {
+          backendRef: { name: 'shop' },
+          flags: { checkout: { state: 'ENABLED', variants: { on: true, off: false } } },
+        },
+      },
+    ]);
+    const path = '/api/mobileplane/backends/local/shop-prod/shop/feature-flags/prod-flags/flags/checkout/state';
+    await request(server).put(path).set(as(BOB)).send({ state: 'DISABLED' }).expect(403);
+    await request(server).put(path).set(as(ALICE)).send({ state: 'DISABLED' }).expect(200);
   });
 
   it('records an audit event for each change, with its outcome', async () => {

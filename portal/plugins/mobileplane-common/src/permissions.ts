@@ -40,6 +40,16 @@ export const mobileBackendRolloutPermission = createPermission({
   resourceType: MOBILE_BACKEND_RESOURCE_TYPE,
 });
 
+/**
+ * Turn a feature flag of a backend on or off (its FeatureFlagSets). A resource permission on the backend the set
+ * references, so a policy can keep a backend's prod flags to its team like its rollouts.
+ */
+export const mobileBackendFlagsUpdatePermission = createPermission({
+  name: 'mobileplane.backend.flags.update',
+  attributes: { action: 'update' },
+  resourceType: MOBILE_BACKEND_RESOURCE_TYPE,
+});
+
 /** See and list MobileEnvironments. */
 export const mobileEnvironmentReadPermission = createPermission({
   name: 'mobileplane.environment.read',
@@ -65,6 +75,7 @@ export const mobileplanePermissions = [
   mobileBackendUpdatePermission,
   mobileBackendDeletePermission,
   mobileBackendRolloutPermission,
+  mobileBackendFlagsUpdatePermission,
   mobileEnvironmentReadPermission,
   mobileEnvironmentCreatePermission,
   mobileEnvironmentDeletePermission,

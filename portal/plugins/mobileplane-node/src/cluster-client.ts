@@ -38,6 +38,8 @@ export interface MobileplaneClusterClient {
   listEnvironments(): Promise<MobileEnvironment[]>;
   /** The namespace's FeatureFlagSets, or undefined when the cluster does not serve that kind. */
   listFeatureFlagSets(namespace: string): Promise<FeatureFlagSet[] | undefined>;
+  /** Sets one flag's state in a FeatureFlagSet (JSON merge patch of `spec.flags.<flag>.state`). */
+  setFlagState(namespace: string, set: string, flag: string, state: 'ENABLED' | 'DISABLED'): Promise<FeatureFlagSet>;
   getEnvironment(name: string): Promise<MobileEnvironment | undefined>;
   createEnvironment(
     manifest: MobileEnvironmentManifest['manifest'],

@@ -153,6 +153,24 @@ export class KubeClusterClient implements MobileplaneClusterClient {
     }
   }
 
+  setFlagState(namespace: string, set: string, flag: string, state: 'ENABLED' | 'DISABLED'): Promise<FeatureFlagSet> {
+    // A merge patch of the one field: the set's other fields stay with whoever manages them (GitOps, kubectl).
+    return this.#call(`FeatureFlagSet ${namespace}/${set}`, () =>
+      this.#api.patchNamespacedCustomObject(
+        {
+          group: GROUP,
+          version: VERSION,
+          namespace,
+          plural: FLAG_SETS,
+          name: set,
+          body: { spec: { flags: { [flag]: { state } } } },
+          fieldManager: PORTAL_FIELD_MANAGER,
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      ),
+    );
+  }
+
   async getEnvironment(name: string): Promise<MobileEnvironment | undefined> {
     try {
       return (await this.#api.getClusterCustomObject({

@@ -6,6 +6,7 @@ import {
   ROLLOUT_ACTION_PHASES,
   mobileBackendCreatePermission,
   mobileBackendDeletePermission,
+  mobileBackendFlagsUpdatePermission,
   mobileBackendReadPermission,
   mobileBackendResourceRef,
   mobileBackendRolloutPermission,
@@ -91,6 +92,27 @@ export function backendRoutes(deps: { clusters: MobileplaneClusters; access: Req
       ? { served: true, items: sets.filter((set) => set.spec.backendRef.name === ref.name) }
       : { served: false };
     res.json(body);
+  });
+
+  router.put('/backends/:cluster/:namespace/:name/feature-flags/:set/flags/:flag/state', async (req, res) => {
+    const ref = refOf(req);
+    const { set, flag } = req.params as { set: string; flag: string };
+    const state = (req.body as { state?: unknown } | undefined)?.state;
+    if (state !== 'ENABLED' && state !== 'DISABLED') {
+      sendFieldErrors(res, [{ field: 'state', message: 'must be ENABLED or DISABLED' }]);
+      return;
+    }
+    await access.allowOn(req, mobileBackendFlagsUpdatePermission, mobileBackendResourceRef(ref));
+    const client = clusters.get(ref.cluster);
+    const sets = await client.listFeatureFlagSets(ref.namespace);
+    const target = sets?.find((s) => s.metadata.name === set && s.spec.backendRef.name === ref.name);
+    if (!target)
+      throw new NotFoundError(`no FeatureFlagSet ${set} references MobileBackend ${ref.namespace}/${ref.name}`);
+    if (!Object.hasOwn(target.spec.flags, flag)) throw new NotFoundError(`FeatureFlagSet ${set} has no flag ${flag}`);
+    const updated = await access.audited(req, 'flag-state', { ...ref, set, flag, state }, () =>
+      client.setFlagState(ref.namespace, set, flag, state),
+    );
+    res.json(updated);
   });
 
   router.get('/backends/:cluster/:namespace/:name', async (req, res) => {

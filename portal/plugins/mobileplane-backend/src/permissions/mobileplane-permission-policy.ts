@@ -5,6 +5,7 @@ import { createBackendModule } from '@backstage/backend-plugin-api';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
   mobileBackendDeletePermission,
+  mobileBackendFlagsUpdatePermission,
   mobileBackendRolloutPermission,
   mobileBackendUpdatePermission,
 } from '@mobileplane/backstage-plugin-mobileplane-common';
@@ -15,11 +16,16 @@ export const PROTECTED_TIERS = ['prod'] as const;
 
 /**
  * The portal's default policy: everyone signed in may read and create; in `prod`, only members of the owning team
- * (a `group:<ns>/<team>` ownership ref) may update, promote/abort or delete a backend. Other plugins' permissions are
+ * (a `group:<ns>/<team>` ownership ref) may update, promote/abort, delete a backend or switch its flags. Other plugins' permissions are
  * allowed. An app with its own policy can call `mobileplanePolicyDecision` from it and keep the same rule.
  */
 export function mobileplanePolicyDecision(request: PolicyQuery, user?: PolicyQueryUser): PolicyDecision | undefined {
-  const guarded = [mobileBackendUpdatePermission, mobileBackendDeletePermission, mobileBackendRolloutPermission];
+  const guarded = [
+    mobileBackendUpdatePermission,
+    mobileBackendDeletePermission,
+    mobileBackendRolloutPermission,
+    mobileBackendFlagsUpdatePermission,
+  ];
   const permission = guarded.find((p) => isPermission(request.permission, p));
   if (!permission) return undefined;
   return createMobileBackendConditionalDecision(permission, {

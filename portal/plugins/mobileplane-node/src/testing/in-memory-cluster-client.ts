@@ -132,6 +132,29 @@ export class InMemoryClusterClient implements MobileplaneClusterClient {
     return this.#flagSets?.filter((set) => set.metadata.namespace === namespace);
   }
 
+  async setFlagState(
+    namespace: string,
+    set: string,
+    flag: string,
+    state: 'ENABLED' | 'DISABLED',
+  ): Promise<FeatureFlagSet> {
+    const index = this.#flagSets?.findIndex((s) => s.metadata.namespace === namespace && s.metadata.name === set) ?? -1;
+    const current = index >= 0 ? this.#flagSets?.[index] : undefined;
+    if (!this.#flagSets || !current) throw new NotFoundError(`FeatureFlagSet ${namespace}/${set} not found`);
+    const existing = current.spec.flags[flag];
+    // As the API server would: the merge patch adds a flag without variants, which the schema refuses.
+    if (!existing)
+      throw new FieldValidationError('invalid FeatureFlagSet', [
+        { field: `spec.flags.${flag}.variants`, message: 'Required' },
+      ]);
+    const updated = {
+      ...current,
+      spec: { ...current.spec, flags: { ...current.spec.flags, [flag]: { ...existing, state } } },
+    };
+    this.#flagSets[index] = updated;
+    return updated;
+  }
+
   async getEnvironment(name: string): Promise<MobileEnvironment | undefined> {
     return this.#environments.get(name);
   }

@@ -26,6 +26,7 @@ export interface MobileplaneApi {
   createEnvironment(request: CreateMobileEnvironmentRequest): Promise<MobileEnvironmentView>;
   getMetrics(ref: MobileBackendRef, component: string, range: string): Promise<RedMetrics>;
   getFeatureFlags(ref: MobileBackendRef): Promise<FeatureFlagsResponse>;
+  setFlagState(ref: MobileBackendRef, set: string, flag: string, state: 'ENABLED' | 'DISABLED'): Promise<void>;
 }
 
 /** A 400 from the API: every field it refused, with the schema's message. */

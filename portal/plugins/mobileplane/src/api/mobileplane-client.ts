@@ -80,4 +80,8 @@ export class MobileplaneClient implements MobileplaneApi {
   getFeatureFlags(ref: MobileBackendRef): Promise<FeatureFlagsResponse> {
     return this.#request(`${path(ref)}/feature-flags`);
   }
+  async setFlagState(ref: MobileBackendRef, set: string, flag: string, state: 'ENABLED' | 'DISABLED'): Promise<void> {
+    const target = `${path(ref)}/feature-flags/${encodeURIComponent(set)}/flags/${encodeURIComponent(flag)}/state`;
+    await this.#request(target, { method: 'PUT', body: { state } });
+  }
 }

@@ -1,5 +1,7 @@
-import { renderInTestApp } from '@backstage/frontend-test-utils';
-import { screen, within } from '@testing-library/react';
+import { mockApis, renderInTestApp } from '@backstage/frontend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { mobileplaneApiRef } from '../api/mobileplane-api';
 import { backendView, fakeMobileplaneApi } from '../testing/fake-mobileplane-api';
 import { FeatureFlagsCard } from './feature-flags-card';
@@ -35,12 +37,23 @@ describe('FeatureFlagsCard', () => {
         ],
       })),
     });
-    renderInTestApp(<FeatureFlagsCard view={backendView({})} />, { apis: [[mobileplaneApiRef, api]] });
+    renderInTestApp(<FeatureFlagsCard view={backendView({})} />, {
+      apis: [
+        [mobileplaneApiRef, api],
+        [permissionApiRef, mockApis.permission({ authorize: AuthorizeResult.ALLOW })],
+      ],
+    });
     const row = (await screen.findByRole('cell', { name: 'new-checkout' })).closest('tr');
     if (!row) throw new Error('no row');
     expect(within(row).getByText('ENABLED')).toBeInTheDocument();
     expect(within(row).getByText('on, off')).toBeInTheDocument();
     expect(within(row).getByText('True (Valid)')).toBeInTheDocument();
+    const toggle = within(row).getByRole('checkbox', { name: 'new-checkout enabled' });
+    await waitFor(() => expect(toggle).toBeEnabled());
+    fireEvent.click(toggle);
+    await waitFor(() =>
+      expect(api.setFlagState).toHaveBeenCalledWith(backendView({}), 'shop-flags', 'new-checkout', 'DISABLED'),
+    );
   });
 
   it('says so when the cluster does not serve FeatureFlagSets', async () => {

@@ -84,6 +84,7 @@ export function fakeMobileplaneApi(overrides: Partial<MobileplaneApi> = {}): jes
     createEnvironment: jest.fn(async () => environmentView('shop-dev', 'dev', 'shop')),
     getMetrics: jest.fn(async () => ({ available: false, reason: 'no Prometheus is configured for cluster local' })),
     getFeatureFlags: jest.fn(async () => ({ served: false as const })),
+    setFlagState: jest.fn(async () => undefined),
     ...overrides,
   } as jest.Mocked<MobileplaneApi>;
 }
