@@ -71,13 +71,16 @@ export class ObjectApplier {
             return;
           }
           logger.debug({ kind: object.kind, name: object.metadata.name, difference }, 'applying');
+          const release = informer?.expectWrite(objectKey(object));
           try {
             const stored = await this.#client.apply(object);
             informer?.observeWrite(stored, cached?.metadata.resourceVersion);
+            release?.();
             outcome.applied.push(stored);
             outcome.live.push(stored);
             this.#metrics.objectWrites.inc({ controller: this.#controller, kind: object.kind, action: 'apply' });
           } catch (error) {
+            release?.();
             throw new ReconcileError(
               'ApplyFailed',
               `applying ${object.kind} ${objectKey(object)}: ${(error as Error).message}`,

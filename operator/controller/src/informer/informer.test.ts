@@ -107,6 +107,26 @@ describe('Informer', () => {
     expect(informer.get('ns/a')?.metadata.resourceVersion).toBe('3');
   });
 
+  it('tells handlers nothing about a key whose write is in flight, even when the watch is faster than the write', async () => {
+    const { client, calls } = scriptedClient({
+      lists: [{ items: [], resourceVersion: '1' }],
+      watches: [[{ type: 'ADDED', object: cm('a', '2') }]],
+    });
+    const informer = new Informer(client, options);
+    const events: string[] = [];
+    informer.onEvent((type, object) => events.push(`${type}:${object.metadata.resourceVersion}`));
+    const release = informer.expectWrite('ns/a');
+    const stop = new AbortController();
+    const running = informer.run(stop.signal);
+    while (calls.length < 2 || informer.get('ns/a') === undefined) await new Promise((r) => setTimeout(r, 5));
+    informer.observeWrite(cm('a', '2'), undefined);
+    release();
+    stop.abort();
+    await running;
+    expect(events).toEqual([]);
+    expect(informer.get('ns/a')?.metadata.resourceVersion).toBe('2');
+  });
+
   it('caches objects without managedFields or kubectl last-applied-configuration', async () => {
     const { client } = scriptedClient({ lists: [{ items: [cm('a', '1')], resourceVersion: '1' }], watches: [] });
     const informer = new Informer(client, options);

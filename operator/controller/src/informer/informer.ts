@@ -45,6 +45,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   #markSynced!: () => void;
   #hasSynced = false;
   #lastContact = Date.now();
+  readonly #inFlight = new Map<string, number>();
 
   constructor(client: KubeClient, options: InformerOptions<T>) {
     this.#client = client;
@@ -85,6 +86,23 @@ export class Informer<T extends KubeObject = KubeObject> {
   /** Milliseconds since the informer last heard from the API server. */
   silenceMs(): number {
     return Date.now() - this.#lastContact;
+  }
+
+  /**
+   * Marks a write of `key` in flight (client-go's expectations): until `observeWrite` (or the returned release)
+   * the watch still updates the cache but tells handlers nothing about that key, because the writer's reconcile
+   * reads the cache after its write and a watch event can arrive before the write's own response.
+   */
+  expectWrite(key: string): () => void {
+    this.#inFlight.set(key, (this.#inFlight.get(key) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.#inFlight.get(key) ?? 1) - 1;
+      if (left <= 0) this.#inFlight.delete(key);
+      else this.#inFlight.set(key, left);
+    };
   }
 
   /**
@@ -164,6 +182,7 @@ export class Informer<T extends KubeObject = KubeObject> {
         if (old !== undefined && old.metadata.resourceVersion === object.metadata.resourceVersion) continue;
         const stripped = this.#transform(object);
         this.#store.set(key, stripped);
+        if (this.#inFlight.has(key)) continue; // the echo of a write still in flight
         this.#emit(old === undefined ? 'add' : 'update', stripped, old);
       }
     }
