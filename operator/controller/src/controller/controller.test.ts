@@ -64,6 +64,7 @@ function harness(
       return undefined;
     },
   };
+  const metrics = new OperatorMetrics();
   const controller = new Controller({
     name: 'test',
     reconciler,
@@ -71,7 +72,7 @@ function harness(
     resyncMs: options.resyncMs ?? 0,
     coalesceMs: 50,
     rateLimiter: { baseDelayMs: 10, maxDelayMs: 100, qps: 1_000, burst: 1_000 },
-    metrics: new OperatorMetrics(),
+    metrics,
     logger,
   });
   const primary = new InformerDouble();
@@ -84,6 +85,8 @@ function harness(
     primary,
     children,
     counts,
+    triggers: async () =>
+      (await metrics.reconcileTriggers.get()).values.map((v) => `${v.labels.trigger}:${v.value}`).sort(),
     total: () => [...counts.values()].reduce((a, b) => a + b, 0),
     stop: async () => (stop.abort(), await running),
   };
@@ -96,6 +99,7 @@ describe('Controller', () => {
     h.children.emit('add', old);
     await until(() => h.total() === 1);
     expect(h.total()).toBe(1);
+    expect(await h.triggers()).toEqual(['event:1']);
     h.children.emit('update', { ...old, metadata: { ...old.metadata, resourceVersion: '2' }, status: { x: 1 } }, old);
     await sleep(100);
     expect(h.total()).toBe(1);
@@ -128,6 +132,7 @@ describe('Controller', () => {
       ['ns/b', 1],
       ['ns/c', 1],
     ]);
+    expect(await h.triggers()).toEqual(['resync:3']);
     await h.stop();
   });
 

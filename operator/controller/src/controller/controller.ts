@@ -60,6 +60,8 @@ export class Controller {
   #primary: Informer | undefined;
   /** Keys whose last reconcile failed terminally: resyncs skip them until the object or a dependency changes. */
   readonly #terminal = new Set<string>();
+  /** Keys queued by the resync alone (no event since): their reconcile counts as trigger="resync". */
+  readonly #resyncOnly = new Set<string>();
 
   constructor(options: ControllerOptions) {
     this.name = options.name;
@@ -80,6 +82,7 @@ export class Controller {
       if (type === 'update' && old !== undefined && onlyStatusChanged(old, object)) return;
       const key = toKey(object);
       this.#terminal.delete(key);
+      this.#resyncOnly.delete(key);
       this.queue.add(key);
     });
   }
@@ -118,6 +121,7 @@ export class Controller {
       if (old !== undefined) for (const key of toKeys(old)) keys.add(key);
       for (const key of keys) {
         this.#terminal.delete(key);
+        this.#resyncOnly.delete(key);
         this.queue.addAfter(key, delayMs);
       }
     });
@@ -143,7 +147,10 @@ export class Controller {
               const key = objectKey(object);
               // A key waiting out its backoff is already scheduled: a resync must not shortcut the backoff. A
               // terminal failure waits for a change of the object or of what it depends on, not for the clock.
-              if (this.queue.retries(key) === 0 && !this.#terminal.has(key)) this.queue.add(key);
+              if (this.queue.retries(key) === 0 && !this.#terminal.has(key)) {
+                if (!this.queue.isWaiting(key)) this.#resyncOnly.add(key);
+                this.queue.add(key);
+              }
             }
           }, resyncMs)
         : undefined;
@@ -180,6 +187,7 @@ export class Controller {
     const logger = this.#options.logger.child({ controller: name, key });
     metrics.activeWorkers.inc({ controller: name });
     const timer = metrics.reconcileTime.startTimer({ controller: name });
+    metrics.reconcileTriggers.inc({ controller: name, trigger: this.#resyncOnly.delete(key) ? 'resync' : 'event' });
     await tracer.startActiveSpan(
       `reconcile ${name}`,
       { attributes: { 'mobileplane.controller': name, 'mobileplane.key': key } },

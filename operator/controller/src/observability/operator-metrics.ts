@@ -18,6 +18,12 @@ export class OperatorMetrics {
     labelNames: ['controller', 'result'] as const,
     registers: [this.registry],
   });
+  readonly reconcileTriggers = new Counter({
+    name: 'mobileplane_reconcile_triggers_total',
+    help: 'Reconciles by what queued them: an event (the object, a child, a retry) or the periodic resync alone',
+    labelNames: ['controller', 'trigger'] as const,
+    registers: [this.registry],
+  });
   readonly reconcileErrors = new Counter({
     name: 'controller_runtime_reconcile_errors_total',
     help: 'Total number of reconciliation errors per controller',

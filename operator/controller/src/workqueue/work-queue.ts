@@ -98,6 +98,11 @@ export class WorkQueue {
     if (this.#processing.size === 0) for (const resolve of this.#drained.splice(0)) resolve();
   }
 
+  /** True while `key` waits in the queue (added, not yet handed to a worker). */
+  isWaiting(key: string): boolean {
+    return this.#dirty.has(key) && !this.#processing.has(key);
+  }
+
   get length(): number {
     return this.#queue.length;
   }
