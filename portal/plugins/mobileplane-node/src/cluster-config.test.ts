@@ -18,7 +18,11 @@ describe('readClusterConfigs', () => {
       },
     });
     expect(clusters.map((c) => c.name)).toEqual(['eu-prod', 'us-prod']);
-    expect(clusters[0]).toMatchObject({ kubeconfig: '/etc/eu.yaml', context: 'admin', prometheusUrl: 'http://prom:9090' });
+    expect(clusters[0]).toMatchObject({
+      kubeconfig: '/etc/eu.yaml',
+      context: 'admin',
+      prometheusUrl: 'http://prom:9090',
+    });
     expect(clusters[1]).toMatchObject({ title: 'US', grafanaUrl: 'http://grafana' });
   });
 
