@@ -123,7 +123,13 @@ export async function startFakeApns(options: {
   }
 
   const server: Http2Server = createServer();
-  server.on('session', () => fake.sessions++);
+  // A client SIGKILLed mid-request (the crash tests) resets its connection: the session and its streams see
+  // ECONNRESET, which is expected here and must not surface as an uncaught exception.
+  server.on('session', (session) => {
+    fake.sessions++;
+    session.on('error', () => undefined);
+  });
+  server.on('stream', (stream) => stream.on('error', () => undefined));
   server.on('stream', (stream, headers) => {
     void handle(stream as ServerHttp2Stream, headers).catch(() => stream.close());
   });
