@@ -22,14 +22,6 @@ if have_all; then exit 0; fi
 
 command -v go >/dev/null || die_with_log go "" "Go is required to build the control plane (install golang)"
 
-# run_step COMPONENT LOGFILE CMD...: runs a build step, failing with the component name and log tail.
-run_step() {
-  local component="$1" logfile="$2"; shift 2
-  if ! "$@" >>"$logfile" 2>&1; then
-    die_with_log "$component" "$logfile" "build step failed: $*"
-  fi
-}
-
 ldflags_for_kube() {
   local v="v$KUBERNETES_VERSION" major minor
   major="${KUBERNETES_VERSION%%.*}"; minor="$(echo "$KUBERNETES_VERSION" | cut -d. -f2)"

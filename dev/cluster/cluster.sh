@@ -25,6 +25,14 @@ alive() {
   [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "/$1 "
 }
 kubectl_() { "$KUBE_BIN_DIR/kubectl" --kubeconfig "$KUBECONFIG_PATH" "$@"; }
+# stop_component NAME: TERM its process group, wait up to 10 s, then KILL (only if it still runs its binary).
+stop_component() {
+  local c="$1" pid; pid="$(pid_of "$c")"
+  [ -n "$pid" ] && alive "$c" || return 1
+  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+}
 
 # A free TCP port on 127.0.0.1, never a fixed one a machine service might hold.
 free_port() {
@@ -270,14 +278,7 @@ cmd_down() {
   if [ -d "$STATE_DIR/node" ]; then any=1; node_down; fi
   # Reverse order: clients first, etcd last.
   for (( i=${#COMPONENTS[@]}-1; i>=0; i-- )); do
-    local c="${COMPONENTS[$i]}" pid
-    pid="$(pid_of "$c")"
-    [ -n "$pid" ] || continue
-    if alive "$c"; then
-      any=1; kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-      kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-    fi
+    stop_component "${COMPONENTS[$i]}" && any=1
   done
   rm -rf "$STATE_DIR"
   [ "$any" = 1 ] && log "stopped"

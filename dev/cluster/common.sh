@@ -33,3 +33,11 @@ die_with_log() {
   fi
   exit 1
 }
+
+# run_step COMPONENT LOGFILE CMD...: runs a build step, failing with the component name and log tail.
+run_step() {
+  local component="$1" logfile="$2"; shift 2
+  if ! "$@" >>"$logfile" 2>&1; then
+    die_with_log "$component" "$logfile" "build step failed: $*"
+  fi
+}

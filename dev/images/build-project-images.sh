@@ -105,12 +105,7 @@ dockerfile_of() { case "$1" in runtime) echo runtime/Dockerfile ;; operator) ech
 import_if_running() {
   local sock="$STATE_DIR/node/containerd.sock" archive="$1"
   [ -S "$sock" ] || return 0
-  "$CONTAINERD_BIN_DIR/ctr" --address "$sock" --namespace k8s.io images import "$archive" >/dev/null \
-    || die_with_log images "" "could not import $archive into the worker node"
-  local ref
-  for ref in $("$CONTAINERD_BIN_DIR/ctr" --address "$sock" --namespace k8s.io images list -q | grep '^docker.io/mobileplane/'); do
-    "$CONTAINERD_BIN_DIR/ctr" --address "$sock" --namespace k8s.io images tag --force "$ref" "ghcr.io/${ref#docker.io/}" >/dev/null 2>&1 || true
-  done
+  import_image_archive "$sock" "$archive" >/dev/null || die_with_log images "" "could not import $archive into the worker node"
   log "imported $(basename "$archive") into the worker node"
 }
 

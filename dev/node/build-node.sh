@@ -12,10 +12,6 @@ mkdir -p "$BUILD_ROOT"
 exec 9>"$CACHE_ROOT/.build-node.lock"
 flock 9
 
-run_step() { # run_step COMPONENT LOGFILE CMD...
-  local component="$1" logfile="$2"; shift 2
-  if ! "$@" >>"$logfile" 2>&1; then die_with_log "$component" "$logfile" "build step failed: $*"; fi
-}
 
 # Debian packages: runc (cgroupfs works on these hybrid-cgroup machines; crun refuses them), the reference CNI
 # plugins, iptables (nft backend) and conntrack for kube-proxy, podman to build images without a Docker engine.

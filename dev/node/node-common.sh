@@ -15,6 +15,16 @@ COREDNS_IMAGE="localhost/coredns:$COREDNS_VERSION"
 
 # Networks of the real node. Pods get addresses from POD_CIDR on a bridge; Services from the API server's
 # service range. All of it stays inside this machine: pods live in network namespaces the node creates.
+# import_image_archive SOCKET ARCHIVE: loads a docker-archive into the node's containerd (namespace k8s.io) and
+# tags local mobileplane/<name>:<tag> images also as ghcr.io/mobileplane/<name>:<tag>, the operator's default.
+import_image_archive() {
+  local ctr=("$CONTAINERD_BIN_DIR/ctr" --address "$1" --namespace k8s.io) ref
+  "${ctr[@]}" images import "$2" || return 1
+  for ref in $("${ctr[@]}" images list -q | grep '^docker.io/mobileplane/' || true); do
+    "${ctr[@]}" images tag --force "$ref" "ghcr.io/${ref#docker.io/}" >/dev/null 2>&1 || true
+  done
+}
+
 POD_CIDR="${MOBILEPLANE_POD_CIDR:-10.88.0.0/16}"
 SERVICE_CIDR="10.96.0.0/16"
 CLUSTER_DNS_IP="10.96.0.10"

@@ -208,17 +208,8 @@ import_images() {
   local archive
   for archive in "$IMAGE_ARCHIVE_DIR"/*.tar; do
     [ -f "$archive" ] || continue
-    ctr_ images import --no-unpack=false --snapshotter overlayfs "$archive" >>"$LOGS/images.log" 2>&1 \
+    import_image_archive "$CONTAINERD_SOCK" "$archive" >>"$LOGS/images.log" 2>&1 \
       || die_with_log images "$LOGS/images.log" "could not import $archive"
-  done
-  tag_image_aliases
-}
-
-# Local images are named mobileplane/<name>:<tag>; the operator's default repository is ghcr.io/mobileplane.
-tag_image_aliases() {
-  local ref
-  for ref in $(ctr_ images list -q 2>/dev/null | grep '^docker.io/mobileplane/' || true); do
-    ctr_ images tag --force "$ref" "ghcr.io/${ref#docker.io/}" >>"$LOGS/images.log" 2>&1 || true
   done
 }
 
@@ -277,15 +268,15 @@ deploy_coredns() {
 # by a crash (shims, containers), kube-proxy's iptables rules, mounts, cgroups, the bridge, sysctls.
 node_down() {
   [ -d "$NODE_STATE" ] || return 0
-  stop_component kubelet
+  stop_component kubelet || true
   if alive containerd && [ -S "$CONTAINERD_SOCK" ]; then
     crictl_ stopp $(crictl_ pods -q 2>/dev/null) >/dev/null 2>&1 || true
     crictl_ rmp -af >/dev/null 2>&1 || true
   fi
-  stop_component kube-proxy
+  stop_component kube-proxy || true
   [ -x "$KUBE_BIN_DIR/kube-proxy" ] && "$KUBE_BIN_DIR/kube-proxy" --cleanup >/dev/null 2>&1 || true
   cleanup_iptables
-  stop_component containerd
+  stop_component containerd || true
   # Whatever a crash left: runc containers, shims, processes in the pods' cgroups.
   if [ -d "$RUNC_ROOT" ]; then
     local id
@@ -304,16 +295,6 @@ node_down() {
   rm -rf "$SHIM_SOCKET_DIR"
   remove_foreign_paths
   restore_sysctls
-}
-
-stop_component() { # stop_component NAME: TERM its process group, then KILL.
-  local c="$1" pid; pid="$(pid_of "$c")"
-  [ -n "$pid" ] || return 0
-  if alive "$c"; then
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-  fi
 }
 
 cleanup_cgroups() {
